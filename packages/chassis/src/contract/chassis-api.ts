@@ -1,0 +1,40 @@
+import { Type } from 'typebox';
+import { defineApi } from './api.ts';
+
+export const Faults = Type.Object({
+  latencyMs: Type.Integer({ minimum: 0, maximum: 60_000, description: 'added to every request, in milliseconds' }),
+  errorRate: Type.Number({ minimum: 0, maximum: 1, description: 'share of requests answered 503' }),
+});
+
+const DeadLetter = Type.Object({
+  seq: Type.Integer(),
+  consumer: Type.String(),
+  eventId: Type.String(),
+  type: Type.String(),
+  error: Type.String(),
+  attempts: Type.Integer(),
+  failedAt: Type.String(),
+  replayedAt: Type.Union([Type.String(), Type.Null()]),
+});
+
+const Status = Type.Object({
+  service: Type.String(),
+  ready: Type.Boolean(),
+  faults: Faults,
+  breakers: Type.Record(Type.String(), Type.String()),
+  consumers: Type.Array(Type.String()),
+});
+
+/** Routes every service gets from the chassis, for operators (through the gateway's admin API). */
+export const chassisApi = defineApi('chassis', '1.0.0', {
+  status: { method: 'GET', path: '/internal/v1/chassis/status', access: 'internal', summary: 'Readiness, faults, breaker states and consumers', response: { 200: Status } },
+  setFaults: { method: 'PUT', path: '/internal/v1/chassis/faults', access: 'internal', summary: 'Inject latency and errors into this service', body: Faults, response: { 200: Faults } },
+  listDeadLetters: { method: 'GET', path: '/internal/v1/chassis/dead-letters', access: 'internal', summary: 'Events parked after failing N times', response: { 200: Type.Object({ items: Type.Array(DeadLetter) }) } },
+  replayDeadLetters: {
+    method: 'POST',
+    path: '/internal/v1/chassis/dead-letters/replay',
+    access: 'internal',
+    summary: 'Run parked events through their consumers again',
+    response: { 200: Type.Object({ replayed: Type.Integer(), failed: Type.Integer() }) },
+  },
+});

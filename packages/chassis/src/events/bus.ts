@@ -1,0 +1,32 @@
+import type { EventEnvelope } from '../contract/events.ts';
+
+export interface Delivery {
+  /** 1 on first delivery, counting up on every redelivery. */
+  attempt: number;
+}
+
+export interface Subscription {
+  /** Durable consumer name: its position survives restarts. */
+  consumer: string;
+  types: string[];
+  /** Deliveries in flight at once for this consumer. */
+  concurrency: number;
+  /** Resolve to acknowledge; throw to have the message delivered again after a backoff. */
+  handle(envelope: EventEnvelope, delivery: Delivery): Promise<void>;
+}
+
+export interface SubscriptionHandle {
+  /** Stops fetching, waits for in-flight deliveries to finish. */
+  stop(): Promise<void>;
+}
+
+/**
+ * The event bus port: at-least-once, durable consumers, deduplication of re-published ids.
+ * Adapters: an embedded SQLite stream (one process) and NATS JetStream (split topology).
+ */
+export interface EventBus {
+  publish(envelopes: EventEnvelope[]): Promise<void>;
+  subscribe(subscription: Subscription): SubscriptionHandle;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

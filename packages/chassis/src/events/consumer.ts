@@ -1,0 +1,115 @@
+import type { Kysely } from 'kysely';
+import { Compile } from 'typebox/compile';
+import type { EventData, EventDefinition, EventEnvelope } from '../contract/events.ts';
+import { AppError } from '../contract/problems.ts';
+import type { ServiceContext, Tx } from '../service/context.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { eventDuration, eventsConsumed } from '../telemetry/metrics.ts';
+import { SpanKind, contextFromTraceparent, withSpan } from '../telemetry/tracing.ts';
+import type { Delivery, Subscription } from './bus.ts';
+import { recordDeadLetter } from './dead-letters.ts';
+
+export interface ConsumerDefinition<DB = any> {
+  /** Unique within the service; the durable consumer is `<service>.<name>`. */
+  name: string;
+  event: EventDefinition;
+  handle(event: EventEnvelope<any>, ctx: ServiceContext<DB, any>): Promise<void>;
+}
+
+/** Declares a reaction to another service's event. The handler must be safe to run twice; the inbox makes the second run a no-op. */
+export function consume<DB, E extends EventDefinition, Config = any>(
+  event: E,
+  name: string,
+  handle: (event: EventEnvelope<EventData<E>>, ctx: ServiceContext<DB, Config>) => Promise<void>,
+): ConsumerDefinition<DB> {
+  return { name, event, handle: handle as ConsumerDefinition<DB>['handle'] };
+}
+
+/** Raised inside the handler's transaction when the inbox already holds this event for this consumer. */
+class AlreadyHandled extends Error {}
+
+export interface ConsumerRuntime<DB> {
+  service: string;
+  context: ServiceContext<DB, any>;
+  logger: Logger;
+  maxDeliver: number;
+  concurrency: number;
+}
+
+/** Wraps a consumer with inbox deduplication, schema check, tracing, metrics and the dead-letter rule. */
+export function subscriptionFor<DB>(definition: ConsumerDefinition<DB>, runtime: ConsumerRuntime<DB>): Subscription {
+  const consumer = `${runtime.service}.${definition.name}`;
+  const validator = Compile(definition.event.schema);
+  const db = runtime.context.db as Kysely<any>;
+  return {
+    consumer,
+    types: [definition.event.type],
+    concurrency: runtime.concurrency,
+    async handle(envelope: EventEnvelope, delivery: Delivery): Promise<void> {
+      const labels = { service: runtime.service, consumer, type: envelope.type };
+      const seen = await db.selectFrom('inbox').select('event_id').where('consumer', '=', consumer).where('event_id', '=', envelope.id).executeTakeFirst();
+      if (seen) {
+        eventsConsumed.inc({ ...labels, outcome: 'duplicate' });
+        return;
+      }
+      const started = performance.now();
+      try {
+        await withSpan(runtime.service, `consume ${envelope.type}`, SpanKind.CONSUMER, { 'messaging.message.id': envelope.id, 'messaging.consumer': consumer, 'agora.subject': envelope.subject, 'agora.attempt': delivery.attempt }, async () => {
+          if (!validator.Check(envelope.data)) {
+            const first = [...validator.Errors(envelope.data)][0];
+            throw new AppError('poison-event', 422, 'Event breaks its contract', { detail: `${first?.instancePath || '/'} ${first?.message}` });
+          }
+          const handled = await runOnce(definition, runtime.context, consumer, envelope);
+          runtime.logger.info({ consumer, eventId: envelope.id, type: envelope.type, subject: envelope.subject, attempt: delivery.attempt }, handled ? 'event handled' : 'event already handled');
+          eventsConsumed.inc({ ...labels, outcome: handled ? 'ok' : 'duplicate' });
+        }, contextFromTraceparent(envelope.traceparent));
+      } catch (error) {
+        const terminal = error instanceof AppError && error.terminal;
+        if (terminal || delivery.attempt >= runtime.maxDeliver) {
+          await recordDeadLetter(db, consumer, envelope, error as Error, delivery.attempt);
+          eventsConsumed.inc({ ...labels, outcome: 'dead-lettered' });
+          runtime.logger.error({ consumer, eventId: envelope.id, type: envelope.type, attempt: delivery.attempt, err: error }, 'event dead-lettered');
+          return;
+        }
+        eventsConsumed.inc({ ...labels, outcome: 'retry' });
+        runtime.logger.warn({ consumer, eventId: envelope.id, type: envelope.type, attempt: delivery.attempt, err: error }, 'event handling failed; will be redelivered');
+        throw error;
+      } finally {
+        eventDuration.observe(labels, (performance.now() - started) / 1000);
+      }
+    },
+  };
+}
+
+/**
+ * Runs the handler with a context whose first transaction also writes the inbox row, so the effect
+ * and "this event was handled" commit together. Returns false when another delivery got there first.
+ */
+export async function runOnce<DB>(definition: ConsumerDefinition<DB>, context: ServiceContext<DB, any>, consumer: string, envelope: EventEnvelope): Promise<boolean> {
+  let recorded = false;
+  const markHandled = async (trx: Kysely<any>) => {
+    const result = await trx
+      .insertInto('inbox')
+      .values({ consumer, event_id: envelope.id, event_type: envelope.type, handled_at: new Date().toISOString() })
+      .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
+      .executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) throw new AlreadyHandled();
+    recorded = true;
+  };
+  const scoped: ServiceContext<DB, any> = {
+    ...context,
+    transaction: <T>(work: (tx: Tx<DB>) => Promise<T>) =>
+      context.transaction(async (tx) => {
+        if (!recorded) await markHandled(tx.db as unknown as Kysely<any>);
+        return work(tx);
+      }),
+  };
+  try {
+    await definition.handle(envelope, scoped);
+    if (!recorded) await context.transaction(async (tx) => markHandled(tx.db as unknown as Kysely<any>));
+    return true;
+  } catch (error) {
+    if (error instanceof AlreadyHandled) return false;
+    throw error;
+  }
+}

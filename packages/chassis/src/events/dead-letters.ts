@@ -1,0 +1,44 @@
+import type { Kysely } from 'kysely';
+import type { EventEnvelope } from '../contract/events.ts';
+
+export interface DeadLetter {
+  seq: number;
+  consumer: string;
+  eventId: string;
+  type: string;
+  error: string;
+  attempts: number;
+  failedAt: string;
+  replayedAt: string | null;
+}
+
+/** Parks an event that could not be handled, so the consumer can move on and an operator can replay it. */
+export async function recordDeadLetter(db: Kysely<any>, consumer: string, envelope: EventEnvelope, error: Error, attempts: number): Promise<void> {
+  await db
+    .insertInto('dead_letters')
+    .values({ consumer, event_id: envelope.id, envelope: JSON.stringify(envelope), error: error.message || String(error), attempts, failed_at: new Date().toISOString() })
+    .execute();
+}
+
+export async function listDeadLetters(db: Kysely<any>): Promise<DeadLetter[]> {
+  const rows = await db.selectFrom('dead_letters').selectAll().orderBy('seq').execute();
+  return rows.map((row) => ({
+    seq: Number(row.seq),
+    consumer: row.consumer,
+    eventId: row.event_id,
+    type: (JSON.parse(row.envelope) as EventEnvelope).type,
+    error: row.error,
+    attempts: Number(row.attempts),
+    failedAt: row.failed_at,
+    replayedAt: row.replayed_at ?? null,
+  }));
+}
+
+export async function pendingDeadLetters(db: Kysely<any>): Promise<Array<{ seq: number; consumer: string; envelope: EventEnvelope }>> {
+  const rows = await db.selectFrom('dead_letters').select(['seq', 'consumer', 'envelope']).where('replayed_at', 'is', null).orderBy('seq').execute();
+  return rows.map((row) => ({ seq: Number(row.seq), consumer: row.consumer, envelope: JSON.parse(row.envelope) as EventEnvelope }));
+}
+
+export async function markReplayed(db: Kysely<any>, seq: number): Promise<void> {
+  await db.updateTable('dead_letters').set({ replayed_at: new Date().toISOString() }).where('seq', '=', seq).execute();
+}

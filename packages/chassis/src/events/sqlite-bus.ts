@@ -1,0 +1,130 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { EventEnvelope } from '../contract/events.ts';
+import type { EventBus, Subscription, SubscriptionHandle } from './bus.ts';
+
+export interface SqliteBusOptions {
+  path: string;
+  /** Deliver every message twice (verification mode: proves every consumer idempotent). */
+  duplicateDeliveries?: boolean;
+  /** Idle poll interval; publishes wake consumers at once. */
+  pollIntervalMs?: number;
+}
+
+/**
+ * The embedded bus: an append-only stream in its own SQLite file with a stored position per durable
+ * consumer, so a killed process resumes where each consumer stopped. Message ids are unique, so a
+ * relay that publishes twice (crash before marking the outbox row) stores the event once.
+ */
+export class SqliteEventBus implements EventBus {
+  readonly #db: DatabaseSync;
+  readonly #options: SqliteBusOptions;
+  readonly #waiters = new Set<() => void>();
+  readonly #handles = new Set<SubscriptionHandle>();
+
+  constructor(options: SqliteBusOptions) {
+    this.#options = options;
+    mkdirSync(dirname(options.path), { recursive: true });
+    this.#db = new DatabaseSync(options.path);
+    this.#db.exec(`
+      PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;
+      CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, envelope TEXT NOT NULL, stored_at TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS messages_type_seq ON messages (type, seq);
+      CREATE TABLE IF NOT EXISTS consumers (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
+    `);
+  }
+
+  async publish(envelopes: EventEnvelope[]): Promise<void> {
+    const insert = this.#db.prepare('INSERT INTO messages (id, type, envelope, stored_at) VALUES (?, ?, ?, ?) ON CONFLICT (id) DO NOTHING');
+    const now = new Date().toISOString();
+    this.#db.exec('BEGIN');
+    try {
+      for (const envelope of envelopes) insert.run(envelope.id, envelope.type, JSON.stringify(envelope), now);
+      this.#db.exec('COMMIT');
+    } catch (error) {
+      this.#db.exec('ROLLBACK');
+      throw error;
+    }
+    for (const wake of [...this.#waiters]) wake();
+  }
+
+  subscribe(subscription: Subscription): SubscriptionHandle {
+    this.#db.prepare('INSERT INTO consumers (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING').run(subscription.consumer);
+    let running = true;
+    let wake: () => void = () => {};
+    const loop = this.#consume(subscription, () => running, (next) => (wake = next));
+    const handle: SubscriptionHandle = {
+      stop: async () => {
+        running = false;
+        wake();
+        await loop;
+        this.#handles.delete(handle);
+      },
+    };
+    this.#handles.add(handle);
+    return handle;
+  }
+
+  async #consume(subscription: Subscription, running: () => boolean, setWake: (wake: () => void) => void): Promise<void> {
+    const placeholders = subscription.types.map(() => '?').join(', ');
+    const fetch = this.#db.prepare(`SELECT seq, envelope FROM messages WHERE seq > ? AND type IN (${placeholders}) ORDER BY seq LIMIT ?`);
+    const position = this.#db.prepare('SELECT position FROM consumers WHERE name = ?');
+    const advance = this.#db.prepare('UPDATE consumers SET position = ? WHERE name = ?');
+    let cursor = Number((position.get(subscription.consumer) as { position: number }).position);
+    while (running()) {
+      const rows = fetch.all(cursor, ...subscription.types, subscription.concurrency) as Array<{ seq: number; envelope: string }>;
+      if (rows.length === 0) {
+        await this.#idle(setWake);
+        continue;
+      }
+      const delivered = await Promise.all(rows.map((row) => this.#deliver(subscription, JSON.parse(row.envelope) as EventEnvelope, running)));
+      // A batch is acknowledged as a whole; a stop in the middle leaves it to be delivered again.
+      if (delivered.every(Boolean)) {
+        cursor = rows[rows.length - 1]!.seq;
+        advance.run(cursor, subscription.consumer);
+      }
+    }
+  }
+
+  /** Retries with capped, jittered backoff until acknowledged; the chassis dead-letters after N attempts. */
+  async #deliver(subscription: Subscription, envelope: EventEnvelope, running: () => boolean): Promise<boolean> {
+    const copies = this.#options.duplicateDeliveries ? 2 : 1;
+    for (let copy = 0; copy < copies; copy++) {
+      for (let attempt = 1; ; attempt++) {
+        if (!running()) return false;
+        try {
+          await subscription.handle(envelope, { attempt });
+          break;
+        } catch {
+          const backoff = Math.min(2_000, 25 * 2 ** attempt);
+          await sleep(backoff / 2 + Math.random() * (backoff / 2));
+        }
+      }
+    }
+    return true;
+  }
+
+  #idle(setWake: (wake: () => void) => void): Promise<void> {
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.#waiters.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, this.#options.pollIntervalMs ?? 500);
+      this.#waiters.add(done);
+      setWake(done);
+    });
+  }
+
+  async ping(): Promise<void> {
+    this.#db.prepare('SELECT 1').get();
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#handles].map((handle) => handle.stop()));
+    if (this.#db.isOpen) this.#db.close();
+  }
+}

@@ -1,0 +1,45 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ErrorObject } from 'ajv';
+import { AppError, problems } from '../contract/problems.ts';
+import type { Logger } from '../telemetry/logger.ts';
+import { fieldOf } from './validation.ts';
+
+export function sendProblem(reply: FastifyReply, error: AppError, instance?: string): FastifyReply {
+  for (const [name, value] of Object.entries(error.options.headers ?? {})) reply.header(name, value);
+  return reply.code(error.status).type('application/problem+json').send(JSON.stringify(error.toProblem(instance)));
+}
+
+/** Maps Fastify's own errors (validation, parsing, limits) into the catalogue. */
+function toAppError(error: FastifyError): AppError {
+  if (error instanceof AppError) return error;
+  if (error.validation) {
+    const part = error.validationContext ?? 'body';
+    const errors = (error.validation as ErrorObject[]).map((item) => ({ field: fieldOf(item, part), message: item.message ?? 'is invalid' }));
+    return problems.validation(errors.map((item) => `${item.field} ${item.message}`).join('; '), { errors });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return problems.unsupportedMediaType('send application/json');
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return problems.payloadTooLarge(error.message);
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return problems.malformed('body: a JSON body is required', { errors: [{ field: 'body', message: 'is required' }] });
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return problems.malformed('body: not valid JSON', { errors: [{ field: 'body', message: 'is not valid JSON' }] });
+  }
+  if (error instanceof SyntaxError) return problems.malformed('body: not valid JSON', { errors: [{ field: 'body', message: 'is not valid JSON' }] });
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return new AppError('bad-request', error.statusCode, 'Bad request', { detail: error.message });
+  }
+  return problems.internal('the request could not be completed');
+}
+
+/** Every error leaves as problem+json; 5xx are logged with their stack, which never reaches the client. */
+export function installProblemHandlers(app: FastifyInstance, logger: Logger): void {
+  app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const problem = toAppError(error);
+    if (problem.status >= 500) logger.error({ err: error, method: request.method, url: request.url }, 'request failed');
+    return sendProblem(reply, problem, request.url.split('?')[0]);
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, problems.notFound(`no route ${request.method} ${request.url.split('?')[0]}`), request.url.split('?')[0]));
+}

@@ -1,0 +1,85 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ApiContract, RouteDefinition, RouteInput, RouteReply } from '../contract/api.ts';
+import { problems } from '../contract/problems.ts';
+import type { Principal } from '../service/context.ts';
+import { SpanKind, contextFromTraceparent, withSpan } from '../telemetry/tracing.ts';
+
+export interface HandlerInput<R extends RouteDefinition> extends RouteInput<R> {
+  principal: Principal | undefined;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+export type RouteHandler<R extends RouteDefinition> = (input: HandlerInput<R>) => Promise<RouteReply<R>>;
+
+/** One handler per route of the contract; a missing or mistyped handler is a compile error. */
+export type Handlers<Api extends ApiContract> = { [K in keyof Api['routes']]: RouteHandler<Api['routes'][K]> };
+
+/** The gateway forwards the verified token's subject and role in this header; services trust only it. */
+export const PRINCIPAL_HEADER = 'x-agora-principal';
+
+export function parsePrincipal(header: string | string[] | undefined): Principal | undefined {
+  if (typeof header !== 'string' || header === '') return undefined;
+  try {
+    const value = JSON.parse(header) as Principal;
+    if (typeof value.sub === 'string' && (value.role === 'customer' || value.role === 'admin')) return value;
+  } catch {
+    // an unreadable principal is no principal
+  }
+  return undefined;
+}
+
+/** Services re-check access: a request that skipped the gateway still needs a principal with the right role. */
+function authorize(route: RouteDefinition, principal: Principal | undefined): void {
+  if (route.access === 'user' || route.access === 'admin') {
+    if (!principal) throw problems.unauthorized('a bearer token is required');
+    if (route.access === 'admin' && principal.role !== 'admin') throw problems.forbidden('this action needs the admin role');
+  }
+}
+
+function sunsetHeaders(route: RouteDefinition, reply: FastifyReply): void {
+  if (!route.deprecated) return;
+  reply.header('deprecation', `@${Math.floor(Date.parse(route.deprecated.since) / 1000)}`);
+  reply.header('sunset', new Date(route.deprecated.sunset).toUTCString());
+  reply.header('link', `<${route.deprecated.successor}>; rel="successor-version"`);
+}
+
+/** Registers a contract's routes: schemas validate input, the handler runs inside a server span. */
+export function registerRoutes<Api extends ApiContract>(app: FastifyInstance, service: string, api: Api, handlers: Handlers<Api>): void {
+  for (const [operation, route] of Object.entries(api.routes) as Array<[string, RouteDefinition]>) {
+    const handler = handlers[operation as keyof Api['routes']] as RouteHandler<RouteDefinition>;
+    app.route({
+      method: route.method,
+      url: route.path,
+      schema: {
+        operationId: `${service}.${operation}`,
+        summary: route.summary,
+        tags: [service],
+        ...(route.params ? { params: route.params } : {}),
+        ...(route.querystring ? { querystring: route.querystring } : {}),
+        ...(route.body ? { body: route.body } : {}),
+        response: route.response,
+        ...(route.deprecated ? { deprecated: true } : {}),
+      },
+      handler: async (request: FastifyRequest, reply: FastifyReply) => {
+        const principal = parsePrincipal(request.headers['x-agora-principal']);
+        authorize(route, principal);
+        const traceparent = request.headers.traceparent;
+        const result = await withSpan(
+          service,
+          operation,
+          SpanKind.SERVER,
+          { 'http.request.method': route.method, 'http.route': route.path },
+          async (span) => {
+            const answer = await handler({ params: request.params, query: request.query, body: request.body, principal, headers: request.headers } as HandlerInput<RouteDefinition>);
+            span.setAttribute('http.response.status_code', answer.status);
+            return answer;
+          },
+          contextFromTraceparent(typeof traceparent === 'string' ? traceparent : undefined),
+        );
+        sunsetHeaders(route, reply);
+        for (const [name, value] of Object.entries(result.headers ?? {})) reply.header(name, value);
+        return reply.code(result.status).send(result.status === 204 ? undefined : result.body);
+      },
+    });
+  }
+}

@@ -1,0 +1,28 @@
+// The chassis' public surface. Services import from here and from nothing else of the platform.
+export { Type, type Static, type TSchema } from 'typebox';
+export { sql, type Kysely, type Transaction, type Selectable, type Insertable, type Generated } from 'kysely';
+export { loadConfig, ConfigError } from './config/env.ts';
+export { defineApi, fillPath, type ApiContract, type RouteDefinition, type RouteAccess, type RouteReply, type CallInput, type SuccessBody } from './contract/api.ts';
+export { defineEvent, type EventDefinition, type EventEnvelope, type EventData } from './contract/events.ts';
+export { AppError, problems, defineProblem, PROBLEM_BASE, type ProblemBody } from './contract/problems.ts';
+export { chassisApi, Faults as FaultsSchema } from './contract/chassis-api.ts';
+export { Caller, problemFromResponse, type ServiceDirectory, type CallOptions } from './calls/client.ts';
+export { InProcessTransport, type Transport, type TransportRequest, type TransportResponse } from './calls/transport.ts';
+export { consume, type ConsumerDefinition } from './events/consumer.ts';
+export type { EventBus, Subscription } from './events/bus.ts';
+export { SqliteEventBus } from './events/sqlite-bus.ts';
+export { registerRoutes, parsePrincipal, PRINCIPAL_HEADER, type Handlers, type HandlerInput } from './http/routes.ts';
+export { createServiceApp } from './http/service-app.ts';
+export { installProblemHandlers, sendProblem } from './http/problem-handler.ts';
+export { validatorCompiler } from './http/validation.ts';
+export type { Faults } from './http/faults.ts';
+export { defaultResilience, downstreamPolicies, isTransient, type ResilienceOptions } from './resilience/policies.ts';
+export { sequenceColumnType } from './storage/chassis-migrations.ts';
+export type { ServiceMigration, MigrationContext } from './storage/database.ts';
+export { installTracing, recentSpans, withSpan, currentTraceparent, contextFromTraceparent, activeTraceIds, SpanKind, type SpanRecord } from './telemetry/tracing.ts';
+export { rootLogger, serviceLogger, type Logger } from './telemetry/logger.ts';
+export * as metrics from './telemetry/metrics.ts';
+export { defineService, type ServiceDefinition, type ServiceParts, type Worker } from './service/define-service.ts';
+export type { ServiceContext, Tx, Principal } from './service/context.ts';
+export { ServiceRuntime, type RuntimeOptions } from './service/runtime.ts';
+export { startEmbedded, LocalDirectory, type EmbeddedSystem, type EmbeddedOptions } from './service/embedded.ts';

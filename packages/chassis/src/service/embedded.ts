@@ -1,0 +1,73 @@
+import { join } from 'node:path';
+import type { ServiceDirectory } from '../calls/client.ts';
+import { InProcessTransport, type Transport } from '../calls/transport.ts';
+import { SqliteEventBus } from '../events/sqlite-bus.ts';
+import type { ResilienceOptions } from '../resilience/policies.ts';
+import type { ServiceDefinition } from './define-service.ts';
+import { ServiceRuntime } from './runtime.ts';
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  resilience: ResilienceOptions;
+  /** Verification mode: every event delivered twice, every retriable call made twice. */
+  verifyIdempotency: boolean;
+  maxDeliver: number;
+  consumerConcurrency: number;
+  seed: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** Services running in this process, reachable in-process by name. */
+export class LocalDirectory implements ServiceDirectory {
+  readonly #transports = new Map<string, Transport>();
+  add(service: string, transport: Transport): void {
+    this.#transports.set(service, transport);
+  }
+  transport(service: string): Transport {
+    const transport = this.#transports.get(service);
+    if (!transport) throw new Error(`service ${service} is not part of this topology`);
+    return transport;
+  }
+}
+
+export interface EmbeddedSystem {
+  runtimes: ServiceRuntime[];
+  directory: LocalDirectory;
+  bus: SqliteEventBus;
+  stop(): Promise<void>;
+}
+
+/**
+ * The embedded topology: every service in this process, one SQLite file each, a durable SQLite
+ * stream as the bus, calls through `inject`. Same service code as the split topology.
+ */
+export async function startEmbedded(definitions: ServiceDefinition[], options: EmbeddedOptions): Promise<EmbeddedSystem> {
+  const bus = new SqliteEventBus({ path: join(options.dataDir, 'bus.db'), duplicateDeliveries: options.verifyIdempotency });
+  const directory = new LocalDirectory();
+  const runtimes = await Promise.all(
+    definitions.map((definition) =>
+      ServiceRuntime.create(definition, {
+        dataDir: options.dataDir,
+        bus,
+        directory,
+        resilience: options.resilience,
+        extraRetry: options.verifyIdempotency,
+        maxDeliver: options.maxDeliver,
+        consumerConcurrency: options.consumerConcurrency,
+        seed: options.seed,
+        env: options.env,
+      }),
+    ),
+  );
+  for (const runtime of runtimes) directory.add(runtime.name, new InProcessTransport(runtime.app));
+  for (const runtime of runtimes) runtime.start();
+  return {
+    runtimes,
+    directory,
+    bus,
+    async stop() {
+      await Promise.all(runtimes.map((runtime) => runtime.stop()));
+      await bus.close();
+    },
+  };
+}

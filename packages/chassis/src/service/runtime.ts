@@ -1,0 +1,207 @@
+import type { FastifyInstance } from 'fastify';
+import type { Kysely } from 'kysely';
+import { Caller, type ServiceDirectory } from '../calls/client.ts';
+import { chassisApi } from '../contract/chassis-api.ts';
+import type { EventEnvelope } from '../contract/events.ts';
+import { loadConfig } from '../config/env.ts';
+import type { EventBus, SubscriptionHandle } from '../events/bus.ts';
+import { runOnce, subscriptionFor, type ConsumerDefinition } from '../events/consumer.ts';
+import { listDeadLetters, markReplayed, pendingDeadLetters } from '../events/dead-letters.ts';
+import { appendToOutbox, envelopeFor } from '../events/outbox.ts';
+import { OutboxRelay } from '../events/relay.ts';
+import { installFaultHook, noFaults, type Faults } from '../http/faults.ts';
+import { registerRoutes, type Handlers } from '../http/routes.ts';
+import { createServiceApp } from '../http/service-app.ts';
+import type { ResilienceOptions } from '../resilience/policies.ts';
+import { openServiceDatabase, type ServiceDatabase } from '../storage/database.ts';
+import { serviceLogger, type Logger } from '../telemetry/logger.ts';
+import { deadLetters } from '../telemetry/metrics.ts';
+import type { ServiceContext, Tx } from './context.ts';
+import type { ServiceDefinition, ServiceParts, Worker } from './define-service.ts';
+
+export interface RuntimeOptions {
+  dataDir: string;
+  bus: EventBus;
+  directory: ServiceDirectory;
+  resilience: ResilienceOptions;
+  /** Verification mode: every retriable call is made twice. */
+  extraRetry: boolean;
+  maxDeliver: number;
+  consumerConcurrency: number;
+  seed: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** One running service: its database, HTTP app, outbox relay, consumers and workers. */
+export class ServiceRuntime {
+  readonly name: string;
+  readonly app: FastifyInstance;
+  readonly definition: ServiceDefinition;
+  readonly logger: Logger;
+  readonly #database: ServiceDatabase<unknown>;
+  readonly #relay: OutboxRelay;
+  readonly #caller: Caller;
+  readonly #consumers: ConsumerDefinition[];
+  readonly #workers: Worker[];
+  readonly #context: ServiceContext<any, any>;
+  readonly #options: RuntimeOptions;
+  #subscriptions: SubscriptionHandle[] = [];
+  #faults: Faults = noFaults;
+  #stopping = false;
+
+  private constructor(init: {
+    definition: ServiceDefinition;
+    app: FastifyInstance;
+    logger: Logger;
+    database: ServiceDatabase<unknown>;
+    relay: OutboxRelay;
+    caller: Caller;
+    parts: ServiceParts<any>;
+    context: ServiceContext<any, any>;
+    options: RuntimeOptions;
+  }) {
+    this.name = init.definition.name;
+    this.definition = init.definition;
+    this.app = init.app;
+    this.logger = init.logger;
+    this.#database = init.database;
+    this.#relay = init.relay;
+    this.#caller = init.caller;
+    this.#consumers = init.parts.consumers ?? [];
+    this.#workers = init.parts.workers ?? [];
+    this.#context = init.context;
+    this.#options = init.options;
+  }
+
+  static async create(definition: ServiceDefinition, options: RuntimeOptions): Promise<ServiceRuntime> {
+    const logger = serviceLogger(definition.name);
+    const config = loadConfig(definition.config, options.env);
+    const database = await openServiceDatabase<unknown>({ service: definition.name, dataDir: options.dataDir }, definition.migrations);
+    const db = database.db as Kysely<any>;
+    const relay = new OutboxRelay({ service: definition.name, db, bus: options.bus, logger });
+    const caller = new Caller({ caller: definition.name, directory: options.directory, resilience: options.resilience, extraRetry: options.extraRetry });
+    const context: ServiceContext<any, any> = {
+      service: definition.name,
+      db,
+      config,
+      logger,
+      transaction: async <T>(work: (tx: Tx<any>) => Promise<T>): Promise<T> => {
+        const outgoing: EventEnvelope[] = [];
+        const result = await db.transaction().execute(async (trx) => {
+          const value = await work({ db: trx, publish: (event, subject, data) => outgoing.push(envelopeFor(definition.name, event, subject, data)) });
+          await appendToOutbox(trx, outgoing);
+          return value;
+        });
+        if (outgoing.length > 0) relay.wake();
+        return result;
+      },
+      call: (api, operation, input, callOptions) => caller.call(api, operation, input, callOptions),
+    };
+    const parts = definition.create(context);
+    let runtime: ServiceRuntime | undefined;
+    const app = await createServiceApp({
+      service: definition.name,
+      version: definition.api.version,
+      description: definition.description,
+      logger,
+      readiness: () => runtime!.readiness(),
+    });
+    installFaultHook(app, () => runtime!.#faults);
+    registerRoutes(app, definition.name, definition.api, parts.handlers as Handlers<typeof definition.api>);
+    runtime = new ServiceRuntime({ definition, app, logger, database, relay, caller, parts, context, options });
+    registerRoutes(app, definition.name, chassisApi, runtime.#chassisHandlers());
+    await app.ready();
+    if (options.seed && parts.seed) await parts.seed();
+    return runtime;
+  }
+
+  /** Starts moving events: relay, consumers, workers. Separate from create so every service is wired first. */
+  start(): void {
+    this.#relay.start();
+    this.#subscriptions = this.#consumers.map((consumer) =>
+      this.#options.bus.subscribe(
+        subscriptionFor(consumer, {
+          service: this.name,
+          context: this.#context,
+          logger: this.logger,
+          maxDeliver: this.#options.maxDeliver,
+          concurrency: this.#options.consumerConcurrency,
+        }),
+      ),
+    );
+    for (const worker of this.#workers) worker.start();
+  }
+
+  get consumedEvents(): string[] {
+    return this.#consumers.map((consumer) => consumer.event.type);
+  }
+
+  breakerStates(): Record<string, string> {
+    return this.#caller.breakerStates();
+  }
+
+  async readiness(): Promise<Record<string, 'up' | 'down'>> {
+    const probe = async (check: () => Promise<void>) => check().then(() => 'up' as const, () => 'down' as const);
+    return {
+      accepting: this.#stopping ? 'down' : 'up',
+      database: await probe(() => this.#database.ping()),
+      bus: await probe(() => this.#options.bus.ping()),
+    };
+  }
+
+  /** Graceful stop: refuse new work, let consumers and workers finish, flush the outbox, close the database. */
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    await Promise.all(this.#subscriptions.map((subscription) => subscription.stop()));
+    await Promise.all(this.#workers.map((worker) => worker.stop()));
+    await this.#relay.stop();
+    await this.app.close();
+    await this.#database.close();
+  }
+
+  async replayDeadLetters(): Promise<{ replayed: number; failed: number }> {
+    const db = this.#context.db as Kysely<any>;
+    let replayed = 0;
+    let failed = 0;
+    for (const letter of await pendingDeadLetters(db)) {
+      const consumer = this.#consumers.find((candidate) => `${this.name}.${candidate.name}` === letter.consumer);
+      try {
+        if (!consumer) throw new Error(`no consumer ${letter.consumer}`);
+        await runOnce(consumer, this.#context, letter.consumer, letter.envelope);
+        await markReplayed(db, letter.seq);
+        replayed++;
+      } catch (error) {
+        failed++;
+        this.logger.warn({ err: error, consumer: letter.consumer, eventId: letter.envelope.id }, 'dead letter replay failed');
+      }
+    }
+    return { replayed, failed };
+  }
+
+  #chassisHandlers(): Handlers<typeof chassisApi> {
+    const db = this.#context.db as Kysely<any>;
+    return {
+      status: async () => ({
+        status: 200,
+        body: {
+          service: this.name,
+          ready: Object.values(await this.readiness()).every((state) => state === 'up'),
+          faults: this.#faults,
+          breakers: this.breakerStates(),
+          consumers: this.consumedEvents,
+        },
+      }),
+      setFaults: async ({ body }) => {
+        this.#faults = body;
+        this.logger.warn({ faults: body }, 'faults changed');
+        return { status: 200, body };
+      },
+      listDeadLetters: async () => {
+        const items = await listDeadLetters(db);
+        deadLetters.set({ service: this.name }, items.filter((item) => !item.replayedAt).length);
+        return { status: 200, body: { items } };
+      },
+      replayDeadLetters: async () => ({ status: 200, body: await this.replayDeadLetters() }),
+    };
+  }
+}

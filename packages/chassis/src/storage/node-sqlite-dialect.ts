@@ -1,0 +1,46 @@
+import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
+import { SqliteDialect, type SqliteDatabase, type SqliteStatement } from 'kysely';
+
+/** node:sqlite does not bind booleans or undefined; SQLite stores them as 1/0 and NULL anyway. */
+function bindable(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
+  return parameters.map((value) => {
+    if (typeof value === 'boolean') return value ? 1 : 0;
+    if (value === undefined) return null;
+    return value as SQLInputValue;
+  });
+}
+
+/** Adapts node:sqlite (built into Node 24) to the better-sqlite3 shape Kysely's SqliteDialect expects. */
+class NodeSqliteDatabase implements SqliteDatabase {
+  readonly #db: DatabaseSync;
+  constructor(db: DatabaseSync) {
+    this.#db = db;
+  }
+  close(): void {
+    if (this.#db.isOpen) this.#db.close();
+  }
+  prepare(sql: string): SqliteStatement {
+    const statement = this.#db.prepare(sql);
+    return {
+      reader: statement.columns().length > 0,
+      all: (parameters) => statement.all(...bindable(parameters)),
+      run: (parameters) => statement.run(...bindable(parameters)),
+      iterate: (parameters) => statement.iterate(...bindable(parameters)) as IterableIterator<unknown>,
+    };
+  }
+}
+
+/**
+ * One SQLite file per service. WAL lets readers proceed during writes; synchronous=NORMAL in WAL mode
+ * survives a process crash (only an OS crash can lose the last transactions), busy_timeout covers
+ * the rare writer overlap between the relay and a handler.
+ */
+export function nodeSqliteDialect(path: string): SqliteDialect {
+  return new SqliteDialect({
+    database: () => {
+      const db = new DatabaseSync(path);
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+      return Promise.resolve(new NodeSqliteDatabase(db));
+    },
+  });
+}

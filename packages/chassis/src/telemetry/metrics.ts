@@ -1,0 +1,89 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** One registry per process; every series carries the `service` label. */
+export const registry = new Registry();
+collectDefaultMetrics({ register: registry, prefix: 'agora_process_' });
+
+const latencyBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+
+/** RED per route: rate and errors from the counter, duration from the histogram. */
+export const httpRequests = new Counter({
+  name: 'agora_http_requests_total',
+  help: 'HTTP requests served, by route and status',
+  labelNames: ['service', 'method', 'route', 'status'] as const,
+  registers: [registry],
+});
+export const httpDuration = new Histogram({
+  name: 'agora_http_request_duration_seconds',
+  help: 'HTTP request duration',
+  labelNames: ['service', 'method', 'route'] as const,
+  buckets: latencyBuckets,
+  registers: [registry],
+});
+
+/** RED per outgoing call. `outcome` is ok, error, timeout, rejected (breaker/bulkhead) or fallback. */
+export const calls = new Counter({
+  name: 'agora_calls_total',
+  help: 'Calls to other services, by outcome',
+  labelNames: ['service', 'target', 'operation', 'outcome'] as const,
+  registers: [registry],
+});
+export const callDuration = new Histogram({
+  name: 'agora_call_duration_seconds',
+  help: 'Duration of calls to other services',
+  labelNames: ['service', 'target', 'operation'] as const,
+  buckets: latencyBuckets,
+  registers: [registry],
+});
+export const fallbacks = new Counter({
+  name: 'agora_fallbacks_total',
+  help: 'Fallback answers served instead of a failed call',
+  labelNames: ['service', 'target', 'operation'] as const,
+  registers: [registry],
+});
+/** 0 closed, 1 open, 2 half-open. */
+export const breakerState = new Gauge({
+  name: 'agora_circuit_breaker_state',
+  help: 'Circuit breaker state per downstream (0 closed, 1 open, 2 half-open)',
+  labelNames: ['service', 'target'] as const,
+  registers: [registry],
+});
+
+/** RED per consumer. */
+export const eventsConsumed = new Counter({
+  name: 'agora_events_consumed_total',
+  help: 'Event deliveries handled, by outcome (ok, duplicate, retry, dead-lettered)',
+  labelNames: ['service', 'consumer', 'type', 'outcome'] as const,
+  registers: [registry],
+});
+export const eventDuration = new Histogram({
+  name: 'agora_event_handling_duration_seconds',
+  help: 'Event handler duration',
+  labelNames: ['service', 'consumer', 'type'] as const,
+  buckets: latencyBuckets,
+  registers: [registry],
+});
+export const eventsPublished = new Counter({
+  name: 'agora_events_published_total',
+  help: 'Events relayed from the outbox to the bus',
+  labelNames: ['service', 'type'] as const,
+  registers: [registry],
+});
+export const outboxPending = new Gauge({
+  name: 'agora_outbox_pending',
+  help: 'Events committed but not yet relayed to the bus',
+  labelNames: ['service'] as const,
+  registers: [registry],
+});
+export const outboxLag = new Gauge({
+  name: 'agora_outbox_lag_seconds',
+  help: 'Age of the oldest event waiting in the outbox',
+  labelNames: ['service'] as const,
+  registers: [registry],
+});
+export const deadLetters = new Gauge({
+  name: 'agora_dead_letters',
+  help: 'Events in the dead-letter store not yet replayed',
+  labelNames: ['service'] as const,
+  registers: [registry],
+});

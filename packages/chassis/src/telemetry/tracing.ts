@@ -1,0 +1,110 @@
+import { context, propagation, trace, SpanKind, SpanStatusCode, type Attributes, type Context, type Span } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
+
+export { SpanKind };
+
+/** A finished span in the shape the console and tests read. */
+export interface SpanRecord {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  service: string;
+  kind: string;
+  startTime: number;
+  durationMs: number;
+  status: 'ok' | 'error';
+  attributes: Attributes;
+}
+
+const RECENT_SPAN_LIMIT = 5000;
+
+/** Keeps the most recent finished spans in memory, for the console when no OTLP endpoint is set. */
+class RecentSpans implements SpanProcessor {
+  readonly spans: SpanRecord[] = [];
+  onStart(): void {}
+  onEnd(span: ReadableSpan): void {
+    const [seconds, nanos] = span.startTime;
+    const [durationSeconds, durationNanos] = span.duration;
+    this.spans.push({
+      traceId: span.spanContext().traceId,
+      spanId: span.spanContext().spanId,
+      parentSpanId: span.parentSpanContext?.spanId,
+      name: span.name,
+      service: String(span.attributes['agora.service'] ?? span.instrumentationScope.name),
+      kind: SpanKind[span.kind],
+      startTime: seconds * 1000 + nanos / 1e6,
+      durationMs: durationSeconds * 1000 + durationNanos / 1e6,
+      status: span.status.code === SpanStatusCode.ERROR ? 'error' : 'ok',
+      attributes: span.attributes,
+    });
+    if (this.spans.length > RECENT_SPAN_LIMIT) this.spans.splice(0, this.spans.length - RECENT_SPAN_LIMIT);
+  }
+  forceFlush(): Promise<void> {
+    return Promise.resolve();
+  }
+  shutdown(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+const recent = new RecentSpans();
+let installed = false;
+
+/** Installs the global tracer provider, async context and W3C propagation once per process. */
+export function installTracing(): void {
+  if (installed) return;
+  installed = true;
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [recent] }));
+}
+
+export function recentSpans(traceId?: string): SpanRecord[] {
+  return traceId ? recent.spans.filter((span) => span.traceId === traceId) : [...recent.spans];
+}
+
+/** Runs `work` inside a new span named `service.operation`, a child of `parent` or of the active span. */
+export async function withSpan<T>(
+  service: string,
+  operation: string,
+  kind: SpanKind,
+  attributes: Attributes,
+  work: (span: Span) => Promise<T>,
+  parent: Context = context.active(),
+): Promise<T> {
+  const span = trace.getTracer(service).startSpan(`${service}.${operation}`, { kind, attributes: { ...attributes, 'agora.service': service } }, parent);
+  return context.with(trace.setSpan(parent, span), async () => {
+    try {
+      return await work(span);
+    } catch (error) {
+      span.recordException(error as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (error as Error).message });
+      throw error;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** The active span's `traceparent`, to put on an outgoing request or event. */
+export function currentTraceparent(): string | undefined {
+  const carrier: Record<string, string> = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent;
+}
+
+/** A context whose parent is the remote span named by `traceparent` (from a header or an event). */
+export function contextFromTraceparent(traceparent: string | undefined): Context {
+  if (!traceparent) return context.active();
+  return propagation.extract(context.active(), { traceparent });
+}
+
+export function activeTraceIds(): { traceId?: string; spanId?: string } {
+  const span = trace.getSpan(context.active());
+  if (!span) return {};
+  const { traceId, spanId } = span.spanContext();
+  return { traceId, spanId };
+}
