@@ -11,7 +11,7 @@ export { InProcessTransport, type Transport, type TransportRequest, type Transpo
 export { consume, type ConsumerDefinition } from './events/consumer.ts';
 export type { EventBus, Subscription } from './events/bus.ts';
 export { SqliteEventBus } from './events/sqlite-bus.ts';
-export { registerRoutes, parsePrincipal, PRINCIPAL_HEADER, type Handlers, type HandlerInput } from './http/routes.ts';
+export { registerRoutes, reply, parsePrincipal, PRINCIPAL_HEADER, type Handlers, type HandlerInput } from './http/routes.ts';
 export { createServiceApp } from './http/service-app.ts';
 export { installProblemHandlers, sendProblem } from './http/problem-handler.ts';
 export { validatorCompiler } from './http/validation.ts';
@@ -22,7 +22,7 @@ export type { ServiceMigration, MigrationContext } from './storage/database.ts';
 export { installTracing, recentSpans, withSpan, currentTraceparent, contextFromTraceparent, activeTraceIds, SpanKind, type SpanRecord } from './telemetry/tracing.ts';
 export { rootLogger, serviceLogger, type Logger } from './telemetry/logger.ts';
 export * as metrics from './telemetry/metrics.ts';
-export { defineService, type ServiceDefinition, type ServiceParts, type Worker } from './service/define-service.ts';
+export { defineService, defineStorage, type StorageDefinition, type ServiceDefinition, type ServiceParts, type Worker } from './service/define-service.ts';
 export type { ServiceContext, Tx, Principal } from './service/context.ts';
 export { ServiceRuntime, type RuntimeOptions } from './service/runtime.ts';
 export { startEmbedded, LocalDirectory, type EmbeddedSystem, type EmbeddedOptions } from './service/embedded.ts';

@@ -119,6 +119,14 @@ export class SqliteEventBus implements EventBus {
     });
   }
 
+  /** Stored events, oldest first (inspection and tests). */
+  read(types?: string[]): EventEnvelope[] {
+    const rows = types?.length
+      ? this.#db.prepare(`SELECT envelope FROM messages WHERE type IN (${types.map(() => '?').join(', ')}) ORDER BY seq`).all(...types)
+      : this.#db.prepare('SELECT envelope FROM messages ORDER BY seq').all();
+    return (rows as Array<{ envelope: string }>).map((row) => JSON.parse(row.envelope) as EventEnvelope);
+  }
+
   async ping(): Promise<void> {
     this.#db.prepare('SELECT 1').get();
   }

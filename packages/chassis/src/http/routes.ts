@@ -83,3 +83,10 @@ export function registerRoutes<Api extends ApiContract>(app: FastifyInstance, se
     });
   }
 }
+
+/** Reply builders that keep the status a literal type, so the compiler matches it to the contract. */
+export const reply = {
+  ok: <B>(body: B, headers?: Record<string, string>) => ({ status: 200 as const, body, headers }),
+  created: <B>(body: B, headers?: Record<string, string>) => ({ status: 201 as const, body, headers }),
+  accepted: <B>(body: B, headers?: Record<string, string>) => ({ status: 202 as const, body, headers }),
+};

@@ -31,8 +31,18 @@ export interface ServiceDefinition<DB = any, Api extends ApiContract = ApiContra
   dependsOn: ApiContract[];
   /** Environment variables this service reads, validated at start. */
   config: Config;
-  migrations: Record<string, ServiceMigration>;
+  storage: StorageDefinition<DB>;
   create(context: ServiceContext<DB, Static<Config>>): ServiceParts<Api>;
+}
+
+/** A service's database: its migrations, and (as a type only) its tables. */
+export interface StorageDefinition<DB> {
+  migrations: Record<string, ServiceMigration>;
+  readonly tables?: DB;
+}
+
+export function defineStorage<DB>(migrations: Record<string, ServiceMigration>): StorageDefinition<DB> {
+  return { migrations };
 }
 
 /** The only wiring a service has: its contract, its storage, its dependencies, its handlers. */

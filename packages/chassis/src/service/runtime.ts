@@ -76,7 +76,7 @@ export class ServiceRuntime {
   static async create(definition: ServiceDefinition, options: RuntimeOptions): Promise<ServiceRuntime> {
     const logger = serviceLogger(definition.name);
     const config = loadConfig(definition.config, options.env);
-    const database = await openServiceDatabase<unknown>({ service: definition.name, dataDir: options.dataDir }, definition.migrations);
+    const database = await openServiceDatabase<unknown>({ service: definition.name, dataDir: options.dataDir }, definition.storage.migrations);
     const db = database.db as Kysely<any>;
     const relay = new OutboxRelay({ service: definition.name, db, bus: options.bus, logger });
     const caller = new Caller({ caller: definition.name, directory: options.directory, resilience: options.resilience, extraRetry: options.extraRetry });
