@@ -16,9 +16,11 @@ export interface CallOptions<T> {
   fallback?: () => T | Promise<T>;
   /** Acting user, forwarded so the callee can authorize. */
   principal?: string;
+  /** Calls a contract every service implements (the chassis' own routes) on this service. */
+  target?: string;
 }
 
-export type RouteOf<Api extends ApiContract, K extends keyof Api['routes']> = Api['routes'][K] & RouteDefinition;
+export type RouteOf<Api extends ApiContract, K extends keyof Api['routes']> = Api['routes'][K] extends RouteDefinition ? Api['routes'][K] : never;
 
 export interface CallerOptions {
   caller: string;
@@ -49,15 +51,16 @@ export class Caller {
   ): Promise<SuccessBody<RouteOf<Api, K>>> {
     const route = api.routes[operation] as RouteDefinition;
     const { caller } = this.#options;
-    const labels = { service: caller, target: api.service, operation };
-    const policies = this.#policiesFor(api.service);
+    const target = options.target ?? api.service;
+    const labels = { service: caller, target, operation };
+    const policies = this.#policiesFor(target);
     const retriable = route.retriable !== false;
     const started = performance.now();
     try {
-      const body = await withSpan(caller, `call ${api.service}.${operation}`, SpanKind.CLIENT, { 'rpc.service': api.service, 'rpc.method': operation }, () =>
+      const body = await withSpan(caller, `call ${target}.${operation}`, SpanKind.CLIENT, { 'rpc.service': target, 'rpc.method': operation }, () =>
         (retriable ? policies.retriable : policies.nonRetriable).execute(async () => {
-          if (retriable && this.#options.extraRetry) await this.#send(api.service, route, input, options);
-          return this.#send(api.service, route, input, options);
+          if (retriable && this.#options.extraRetry) await this.#send(target, route, input, options);
+          return this.#send(target, route, input, options);
         }),
       );
       calls.inc({ ...labels, outcome: 'ok' });
@@ -69,7 +72,7 @@ export class Caller {
         fallbacks.inc(labels);
         return options.fallback();
       }
-      throw asAppError(error, api.service);
+      throw asAppError(error, target);
     } finally {
       callDuration.observe(labels, (performance.now() - started) / 1000);
     }

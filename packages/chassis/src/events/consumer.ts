@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { Compile } from 'typebox/compile';
-import type { EventData, EventDefinition, EventEnvelope } from '../contract/events.ts';
+import type { EnvelopeOf, EventData, EventDefinition, EventEnvelope } from '../contract/events.ts';
 import { AppError } from '../contract/problems.ts';
 import type { ServiceContext, Tx } from '../service/context.ts';
 import type { Logger } from '../telemetry/logger.ts';
@@ -12,7 +12,9 @@ import { recordDeadLetter } from './dead-letters.ts';
 export interface ConsumerDefinition<DB = any> {
   /** Unique within the service; the durable consumer is `<service>.<name>`. */
   name: string;
-  event: EventDefinition;
+  events: readonly EventDefinition[];
+  /** Deliveries in flight at once; 1 applies events strictly in bus order (projectors). */
+  concurrency?: number;
   handle(event: EventEnvelope<any>, ctx: ServiceContext<DB, any>): Promise<void>;
 }
 
@@ -22,7 +24,17 @@ export function consume<DB, E extends EventDefinition, Config = any>(
   name: string,
   handle: (event: EventEnvelope<EventData<E>>, ctx: ServiceContext<DB, Config>) => Promise<void>,
 ): ConsumerDefinition<DB> {
-  return { name, event, handle: handle as ConsumerDefinition<DB>['handle'] };
+  return { name, events: [event], handle: handle as ConsumerDefinition<DB>['handle'] };
+}
+
+/** One durable consumer for several events, handled in bus order (a saga step, a read-model projector). */
+export function consumeAll<DB, const Events extends readonly EventDefinition[], Config = any>(
+  events: Events,
+  name: string,
+  handle: (event: EnvelopeOf<Events>, ctx: ServiceContext<DB, Config>) => Promise<void>,
+  options: { concurrency?: number } = {},
+): ConsumerDefinition<DB> {
+  return { name, events, concurrency: options.concurrency, handle: handle as ConsumerDefinition<DB>['handle'] };
 }
 
 /** Raised inside the handler's transaction when the inbox already holds this event for this consumer. */
@@ -39,12 +51,12 @@ export interface ConsumerRuntime<DB> {
 /** Wraps a consumer with inbox deduplication, schema check, tracing, metrics and the dead-letter rule. */
 export function subscriptionFor<DB>(definition: ConsumerDefinition<DB>, runtime: ConsumerRuntime<DB>): Subscription {
   const consumer = `${runtime.service}.${definition.name}`;
-  const validator = Compile(definition.event.schema);
+  const validators = new Map(definition.events.map((event) => [event.type, Compile(event.schema)]));
   const db = runtime.context.db as Kysely<any>;
   return {
     consumer,
-    types: [definition.event.type],
-    concurrency: runtime.concurrency,
+    types: definition.events.map((event) => event.type),
+    concurrency: definition.concurrency ?? runtime.concurrency,
     async handle(envelope: EventEnvelope, delivery: Delivery): Promise<void> {
       const labels = { service: runtime.service, consumer, type: envelope.type };
       const seen = await db.selectFrom('inbox').select('event_id').where('consumer', '=', consumer).where('event_id', '=', envelope.id).executeTakeFirst();
@@ -55,6 +67,7 @@ export function subscriptionFor<DB>(definition: ConsumerDefinition<DB>, runtime:
       const started = performance.now();
       try {
         await withSpan(runtime.service, `consume ${envelope.type}`, SpanKind.CONSUMER, { 'messaging.message.id': envelope.id, 'messaging.consumer': consumer, 'agora.subject': envelope.subject, 'agora.attempt': delivery.attempt }, async () => {
+          const validator = validators.get(envelope.type)!;
           if (!validator.Check(envelope.data)) {
             const first = [...validator.Errors(envelope.data)][0];
             throw new AppError('poison-event', 422, 'Event breaks its contract', { detail: `${first?.instancePath || '/'} ${first?.message}` });

@@ -133,7 +133,7 @@ export class ServiceRuntime {
   }
 
   get consumedEvents(): string[] {
-    return this.#consumers.map((consumer) => consumer.event.type);
+    return [...new Set(this.#consumers.flatMap((consumer) => consumer.events.map((event) => event.type)))];
   }
 
   breakerStates(): Record<string, string> {

@@ -1,4 +1,4 @@
-import type { MigrationContext, ServiceMigration } from './database.ts';
+import type { MigrationContext, ServiceMigration } from './migration.ts';
 
 /** Auto-increment key: SQLite's rowid alias, PostgreSQL's identity column. */
 export function sequenceColumnType(dialect: MigrationContext['dialect']) {

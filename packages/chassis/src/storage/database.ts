@@ -4,18 +4,9 @@ import { Kysely, sql } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import { nodeSqliteDialect } from './node-sqlite-dialect.ts';
 import { chassisMigrations } from './chassis-migrations.ts';
+import type { MigrationContext, ServiceMigration, SqlDialectName } from './migration.ts';
 
-export type SqlDialectName = 'sqlite' | 'postgres';
-
-/** What a migration gets: the schema builder, plus the dialect name for the few types that differ. */
-export interface MigrationContext {
-  db: Kysely<any>;
-  dialect: SqlDialectName;
-}
-
-export interface ServiceMigration {
-  up(context: MigrationContext): Promise<void>;
-}
+export type { MigrationContext, ServiceMigration, SqlDialectName };
 
 export interface StorageOptions {
   service: string;

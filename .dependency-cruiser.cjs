@@ -1,0 +1,57 @@
+/**
+ * The architecture rules, checked in CI. A service imports only the chassis and other services'
+ * contracts; the chassis imports no service; contracts import no implementation.
+ */
+module.exports = {
+  forbidden: [
+    {
+      name: 'service-reaches-into-another-service',
+      comment: "A service may use another service's contract/, never its handlers, storage or service.ts.",
+      severity: 'error',
+      from: { path: '^services/([^/]+)/' },
+      to: { path: '^services/([^/]+)/', pathNot: ['^services/$1/', '^services/[^/]+/contract/'] },
+    },
+    {
+      name: 'chassis-imports-a-service',
+      comment: 'The chassis is a library: no business code, no knowledge of any service.',
+      severity: 'error',
+      from: { path: '^packages/chassis/' },
+      to: { path: '^(services|apps)/' },
+    },
+    {
+      name: 'contract-imports-implementation',
+      comment: "Contracts are what callers import; they may not drag in a service's implementation.",
+      severity: 'error',
+      from: { path: '^services/[^/]+/contract/' },
+      to: { path: '^services/[^/]+/(handlers|storage|service\\.ts)' },
+    },
+    {
+      name: 'service-imports-an-app',
+      comment: 'Services do not know the gateway, the console or the CLI.',
+      severity: 'error',
+      from: { path: '^services/' },
+      to: { path: '^apps/' },
+    },
+    {
+      name: 'gateway-imports-service-internals',
+      comment: 'The gateway routes by contract only.',
+      severity: 'error',
+      from: { path: '^apps/gateway/' },
+      to: { path: '^services/[^/]+/', pathNot: '^services/[^/]+/contract/' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)node_modules/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'default', 'node'], extensions: ['.ts', '.js'] },
+    combinedDependencies: true,
+  },
+};

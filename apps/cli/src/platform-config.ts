@@ -1,0 +1,22 @@
+import { Type, type Static } from '@agora/chassis';
+import { GatewayConfigSchema } from '@agora/gateway/config';
+
+/** Settings of the platform itself (not of one service), read from the environment at start. */
+export const PlatformConfigSchema = Type.Object({
+  ...GatewayConfigSchema.properties,
+  AGORA_TOPOLOGY: Type.Union([Type.Literal('embedded'), Type.Literal('split')], { default: 'embedded' }),
+  DATA_DIR: Type.String({ default: 'data', description: 'folder of the embedded databases' }),
+  AGORA_SEED: Type.Boolean({ default: true, description: 'load the development sample data' }),
+  AGORA_VERIFY_IDEMPOTENCY: Type.Boolean({ default: false, description: 'deliver every event twice and make every retriable call twice' }),
+  CALL_TIMEOUT_MS: Type.Integer({ minimum: 1, maximum: 60_000, default: 2_000 }),
+  CALL_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 10, default: 3 }),
+  BREAKER_THRESHOLD: Type.Integer({ minimum: 1, maximum: 1_000, default: 5 }),
+  BREAKER_HALF_OPEN_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 5_000 }),
+  BULKHEAD_LIMIT: Type.Integer({ minimum: 1, maximum: 10_000, default: 64 }),
+  BULKHEAD_QUEUE: Type.Integer({ minimum: 0, maximum: 100_000, default: 256 }),
+  EVENT_MAX_DELIVER: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  EVENT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
+  SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
+});
+
+export type PlatformConfig = Static<typeof PlatformConfigSchema>;

@@ -1,0 +1,77 @@
+import { resolve } from 'node:path';
+import { ConfigError, installTracing, loadConfig, rootLogger, startEmbedded, type EmbeddedSystem } from '@agora/chassis';
+import { createGateway, type Gateway } from '@agora/gateway';
+import { services } from '../../../topology.ts';
+import { PlatformConfigSchema, type PlatformConfig } from './platform-config.ts';
+
+export interface RunningShop {
+  url: string;
+  config: PlatformConfig;
+  system: EmbeddedSystem;
+  gateway: Gateway;
+  stop(): Promise<void>;
+}
+
+const DEMO_ACCOUNTS = [
+  { email: 'alice@example.com', password: 'alice-password', role: 'customer' },
+  { email: 'admin@example.com', password: 'admin-password', role: 'admin' },
+];
+
+/** Starts the embedded topology: every service in this process, then the gateway on PORT. */
+export async function startShop(env: NodeJS.ProcessEnv = process.env): Promise<RunningShop> {
+  const config = loadConfig(PlatformConfigSchema, env);
+  if (config.AGORA_TOPOLOGY !== 'embedded') {
+    throw new ConfigError([`AGORA_TOPOLOGY=${config.AGORA_TOPOLOGY}: only the embedded topology is available in this build`]);
+  }
+  installTracing();
+  const dataDir = resolve(config.DATA_DIR);
+  const resilience = {
+    timeoutMs: config.CALL_TIMEOUT_MS,
+    maxAttempts: config.CALL_MAX_ATTEMPTS,
+    breakerThreshold: config.BREAKER_THRESHOLD,
+    breakerHalfOpenAfterMs: config.BREAKER_HALF_OPEN_MS,
+    bulkheadLimit: config.BULKHEAD_LIMIT,
+    bulkheadQueue: config.BULKHEAD_QUEUE,
+  };
+  const system = await startEmbedded(services, {
+    dataDir,
+    resilience,
+    verifyIdempotency: config.AGORA_VERIFY_IDEMPOTENCY,
+    maxDeliver: config.EVENT_MAX_DELIVER,
+    consumerConcurrency: config.EVENT_CONCURRENCY,
+    seed: config.AGORA_SEED,
+    env,
+  });
+  const gateway = await createGateway({ config, directory: system.directory, dataDir, resilience, extraRetry: config.AGORA_VERIFY_IDEMPOTENCY });
+  const address = await gateway.app.listen({ port: config.PORT, host: config.HOST });
+  const url = address.replace('[::1]', 'localhost');
+  return {
+    url,
+    config,
+    system,
+    gateway,
+    async stop() {
+      // Stop taking requests first, then let consumers and relays drain.
+      await gateway.stop();
+      await system.stop();
+    },
+  };
+}
+
+export function announce(shop: RunningShop, startedAt: number): void {
+  const logger = rootLogger();
+  logger.info(
+    {
+      url: shop.url,
+      topology: shop.config.AGORA_TOPOLOGY,
+      dataDir: resolve(shop.config.DATA_DIR),
+      startupMs: Math.round(performance.now() - startedAt),
+      demoAccounts: shop.config.AGORA_SEED ? DEMO_ACCOUNTS : [],
+    },
+    'agora ready',
+  );
+  if (process.stdout.isTTY) {
+    const accounts = shop.config.AGORA_SEED ? DEMO_ACCOUNTS.map((account) => `  ${account.role.padEnd(8)} ${account.email} / ${account.password}`).join('\n') : '  (sample data off)';
+    process.stdout.write(`\nAgora is ready at ${shop.url}  (console ${shop.url}/console/, API docs ${shop.url}/docs)\nDemo accounts:\n${accounts}\n\n`);
+  }
+}

@@ -1,0 +1,15 @@
+import { Type, type Static } from '@agora/chassis';
+
+export const GatewayConfigSchema = Type.Object({
+  PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 8080 }),
+  HOST: Type.String({ default: '127.0.0.1' }),
+  /** Sustained requests per second per user (or per IP when anonymous), and the burst above it. */
+  RATE_LIMIT_PER_SECOND: Type.Number({ minimum: 0.1, maximum: 1_000_000, default: 50 }),
+  RATE_LIMIT_BURST: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 100 }),
+  /** How long a completed Idempotency-Key is remembered (published in the OpenAPI document). */
+  IDEMPOTENCY_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 604_800, default: 86_400 }),
+  /** After this, an in-flight key whose request never finished (crash) may be taken over. */
+  IDEMPOTENCY_LOCK_SECONDS: Type.Integer({ minimum: 1, maximum: 3_600, default: 30 }),
+});
+
+export type GatewayConfig = Static<typeof GatewayConfigSchema>;

@@ -1,0 +1,97 @@
+import compress from '@fastify/compress';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  Caller,
+  chassisApi,
+  defaultResilience,
+  installProblemHandlers,
+  openServiceDatabase,
+  registry,
+  sendProblem,
+  problems,
+  serviceLogger,
+  validatorCompiler,
+  type ResilienceOptions,
+  type ServiceDirectory,
+} from '@agora/chassis';
+import { registerAdminRoutes } from './admin.ts';
+import { TokenVerifier } from './auth.ts';
+import type { GatewayConfig } from './config.ts';
+import { IdempotencyStore, gatewayMigrations, type GatewayDb } from './idempotency.ts';
+import { mergedOpenApi } from './openapi.ts';
+import { registerProxyRoutes } from './proxy.ts';
+import { RateLimiter } from './rate-limit.ts';
+import { consolePage } from './console-page.ts';
+import { publicContracts } from './routes-table.ts';
+
+export interface GatewayOptions {
+  config: GatewayConfig;
+  directory: ServiceDirectory;
+  dataDir: string;
+  resilience?: ResilienceOptions;
+  extraRetry?: boolean;
+}
+
+export interface Gateway {
+  app: FastifyInstance;
+  stop(): Promise<void>;
+}
+
+const SWEEP_INTERVAL_MS = 60_000;
+
+/** The single entry point: routes public API versions to services, after auth, RBAC and rate limits. */
+export async function createGateway(options: GatewayOptions): Promise<Gateway> {
+  const logger = serviceLogger('gateway');
+  const database = await openServiceDatabase<GatewayDb>({ service: 'gateway', dataDir: options.dataDir }, gatewayMigrations);
+  const caller = new Caller({ caller: 'gateway', directory: options.directory, resilience: options.resilience ?? defaultResilience, extraRetry: options.extraRetry ?? false });
+  const idempotency = new IdempotencyStore(database.db, options.config.IDEMPOTENCY_TTL_SECONDS, options.config.IDEMPOTENCY_LOCK_SECONDS);
+  const deps = {
+    directory: options.directory,
+    verifier: new TokenVerifier(caller),
+    limiter: new RateLimiter(options.config.RATE_LIMIT_PER_SECOND, options.config.RATE_LIMIT_BURST),
+    idempotency,
+    logger,
+  };
+  const services = publicContracts.map((contract) => contract.service);
+
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, return503OnClosing: true, forceCloseConnections: 'idle', trustProxy: false });
+  app.setValidatorCompiler(validatorCompiler);
+  installProblemHandlers(app, logger);
+  // Bodies pass through unparsed: the owning service validates them against its contract.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+  await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
+
+  await app.register(swagger, { mode: 'static', specification: { document: (await mergedOpenApi(publicContracts, options.directory, options.config.IDEMPOTENCY_TTL_SECONDS)) as never } });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  registerProxyRoutes(app, publicContracts, deps);
+  registerAdminRoutes(app, services, caller, deps);
+
+  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', service: 'gateway' }));
+  app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
+    const states = await Promise.all(
+      services.map(async (service) => [service, await caller.call(chassisApi, 'status', {}, { target: service }).then((status) => (status.ready ? 'up' : 'down'), () => 'down')] as const),
+    );
+    const checks = Object.fromEntries(states);
+    if (states.every(([, state]) => state === 'up')) return { status: 'ready', checks };
+    return sendProblem(reply, problems.unavailable('not ready', { extensions: { checks } }), request.url);
+  });
+  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/console/'));
+  app.get('/console/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(consolePage(services)));
+
+  const sweeper = setInterval(() => void idempotency.sweep().catch((error) => logger.warn({ err: error }, 'idempotency sweep failed')), SWEEP_INTERVAL_MS);
+  sweeper.unref();
+  await app.ready();
+  return {
+    app,
+    async stop() {
+      clearInterval(sweeper);
+      await app.close();
+      await database.close();
+    },
+  };
+}

@@ -1,0 +1,142 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import {
+  AppError,
+  PRINCIPAL_HEADER,
+  SpanKind,
+  contextFromTraceparent,
+  currentTraceparent,
+  problems,
+  sendProblem,
+  withSpan,
+  type ApiContract,
+  type Principal,
+  type RouteDefinition,
+  type Logger,
+  type ServiceDirectory,
+  type TransportResponse,
+} from '@agora/chassis';
+import type { TokenVerifier } from './auth.ts';
+import { readKey, requestHash, type IdempotencyStore, type StoredResponse } from './idempotency.ts';
+import type { RateLimiter } from './rate-limit.ts';
+
+/** Response headers a service may set that the client should see. */
+const PASSED_HEADERS = ['content-type', 'location', 'deprecation', 'sunset', 'link', 'retry-after', 'www-authenticate'];
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal?: Principal;
+  }
+}
+
+export interface ProxyDeps {
+  directory: ServiceDirectory;
+  verifier: TokenVerifier;
+  limiter: RateLimiter;
+  idempotency: IdempotencyStore;
+  logger: Logger;
+}
+
+function pick(headers: TransportResponse['headers']): Record<string, string> {
+  const picked: Record<string, string> = {};
+  for (const name of PASSED_HEADERS) {
+    const value = headers[name];
+    if (typeof value === 'string') picked[name] = value;
+  }
+  return picked;
+}
+
+/**
+ * Authentication and authorization run in onRequest, before the body is even parsed: a caller
+ * without the right token gets 401/403, never a validation error that reveals the route's shape.
+ */
+export async function authenticate(request: FastifyRequest, route: RouteDefinition, deps: ProxyDeps): Promise<void> {
+  const principal = await deps.verifier.verify(request.headers.authorization).catch((error) => {
+    if (route.access === 'public') return undefined;
+    throw error;
+  });
+  if (route.access === 'user' || route.access === 'admin') {
+    if (!principal) throw problems.unauthorized('a bearer token is required', { headers: { 'www-authenticate': 'Bearer' } });
+    if (route.access === 'admin' && principal.role !== 'admin') throw problems.forbidden('this action needs the admin role');
+  }
+  request.principal = principal;
+  deps.limiter.take(principal ? `user:${principal.sub}` : `ip:${request.ip}`);
+}
+
+async function forward(request: FastifyRequest, service: string, deps: ProxyDeps): Promise<TransportResponse> {
+  const headers: Record<string, string> = { accept: 'application/json', 'x-request-id': request.id };
+  const contentType = request.headers['content-type'];
+  if (typeof contentType === 'string') headers['content-type'] = contentType;
+  const key = request.headers['idempotency-key'];
+  if (typeof key === 'string') headers['idempotency-key'] = key;
+  if (request.principal) headers[PRINCIPAL_HEADER] = JSON.stringify(request.principal);
+  const traceparent = currentTraceparent();
+  if (traceparent) headers.traceparent = traceparent;
+  const rawBody = typeof request.body === 'string' ? request.body : undefined;
+  return deps.directory.transport(service).request({ method: request.method as RouteDefinition['method'], url: request.url, headers, rawBody });
+}
+
+function send(reply: FastifyReply, response: StoredResponse, replayed: boolean): FastifyReply {
+  reply.code(response.status).headers(response.headers);
+  if (replayed) reply.header('idempotent-replayed', 'true');
+  return reply.send(response.body);
+}
+
+async function handle(request: FastifyRequest, reply: FastifyReply, service: string, route: RouteDefinition, deps: ProxyDeps): Promise<FastifyReply> {
+  if (route.idempotencyKey !== 'required') {
+    const response = await forward(request, service, deps);
+    return send(reply, { status: response.status, headers: pick(response.headers), body: response.body }, false);
+  }
+  const key = readKey(request.headers['idempotency-key']);
+  const scope = request.principal?.sub ?? `ip:${request.ip}`;
+  const hash = requestHash(request.method, request.url, typeof request.body === 'string' ? request.body : '');
+  const claim = await deps.idempotency.claim(scope, key, hash);
+  if (claim.kind === 'replay') return send(reply, claim.response, true);
+  let response: TransportResponse;
+  try {
+    response = await forward(request, service, deps);
+  } catch (error) {
+    await deps.idempotency.release(scope, key);
+    throw error;
+  }
+  const stored = { status: response.status, headers: pick(response.headers), body: response.body };
+  if (response.status >= 500) await deps.idempotency.release(scope, key);
+  else await deps.idempotency.complete(scope, key, stored);
+  return send(reply, stored, false);
+}
+
+/** Exposes every public route of every contract, forwarding to the owning service. */
+export function registerProxyRoutes(app: FastifyInstance, contracts: ApiContract[], deps: ProxyDeps): void {
+  for (const contract of contracts) {
+    for (const [operation, route] of Object.entries(contract.routes)) {
+      if (route.access === 'internal') continue;
+      app.route({
+        method: route.method,
+        url: route.path,
+        onRequest: async (request) => authenticate(request, route, deps),
+        handler: async (request, reply) => {
+          const incoming = request.headers.traceparent;
+          return withSpan(
+            'gateway',
+            `${contract.service}.${operation}`,
+            SpanKind.SERVER,
+            { 'http.request.method': route.method, 'http.route': route.path },
+            async (span) => {
+              const { traceId } = span.spanContext();
+              reply.header('x-trace-id', traceId);
+              try {
+                return await handle(request, reply, contract.service, route, deps);
+              } catch (error) {
+                if (error instanceof AppError) throw error;
+                deps.logger.error({ err: error, service: contract.service }, 'forwarding failed');
+                return sendProblem(reply, problems.badGateway(`${contract.service} could not be reached`), request.url);
+              } finally {
+                deps.logger.info({ method: request.method, url: request.url, route: route.path, status: reply.statusCode }, 'request');
+              }
+            },
+            contextFromTraceparent(typeof incoming === 'string' ? incoming : undefined),
+          );
+        },
+      });
+    }
+  }
+}

@@ -1,0 +1,28 @@
+#!/bin/sh
+# Runs a command with Node 24 first on PATH and the dependencies installed, so `npm start` and
+# `npm test` work on a machine that only has an older Node: the project brings its own runtime
+# (from the npm registry, into .runtime/) the first time, then reuses it.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+NODE_VERSION=24.21.0
+LOCAL="$ROOT/.runtime/node-$NODE_VERSION"
+
+major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+if [ "$(major node)" -ge 24 ]; then
+  :
+elif [ -x "$LOCAL/bin/node" ]; then
+  PATH="$LOCAL/bin:$PATH"
+else
+  echo "agora: Node >= 24 not found; installing node@$NODE_VERSION into .runtime/ (once)" >&2
+  npm install --global --prefix "$LOCAL" --no-fund --no-audit --loglevel=error "node@$NODE_VERSION" >&2
+  PATH="$LOCAL/bin:$PATH"
+fi
+export PATH
+
+if [ ! -d "$ROOT/node_modules/fastify" ]; then
+  echo "agora: installing dependencies (npm ci)" >&2
+  (cd "$ROOT" && npm ci --no-fund --no-audit --loglevel=error >&2)
+fi
+
+exec "$@"

@@ -1,0 +1,80 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+const START_TIMEOUT_MS = 20_000;
+
+export interface LogLine {
+  level: string;
+  msg: string;
+  service?: string;
+  traceId?: string;
+  [field: string]: unknown;
+}
+
+export interface ShopProcess {
+  url: string;
+  dataDir: string;
+  child: ChildProcess;
+  logs: LogLine[];
+  /** Kills without warning (SIGKILL) or asks to stop (SIGTERM); resolves with the exit code. */
+  kill(signal: NodeJS.Signals): Promise<number | null>;
+  /** Stops the process and removes its data, unless `keepData`. */
+  stop(options?: { keepData?: boolean }): Promise<void>;
+}
+
+/** The topology and saga style under test come from the test run's own environment. */
+export function suiteEnv(): Record<string, string> {
+  return {
+    SAGA_STYLE: process.env.SAGA_STYLE ?? 'choreography',
+    AGORA_VERIFY_IDEMPOTENCY: process.env.AGORA_VERIFY_IDEMPOTENCY ?? 'false',
+    AGORA_TOPOLOGY: process.env.AGORA_TOPOLOGY ?? 'embedded',
+  };
+}
+
+/** Starts `agora start` as a real process on a free port, with its own data folder. */
+export async function launchShop(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'agora-e2e-'))): Promise<ShopProcess> {
+  const child = spawn(process.execPath, [join(ROOT, 'apps/cli/src/agora.ts'), 'start'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '100000', ...suiteEnv(), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs: LogLine[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const url = await new Promise<string>((ready, fail) => {
+    const timer = setTimeout(() => fail(new Error(`agora did not start in ${START_TIMEOUT_MS} ms: ${stderr}`)), START_TIMEOUT_MS);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (!line.startsWith('{')) return;
+      const entry = JSON.parse(line) as LogLine;
+      logs.push(entry);
+      if (entry.msg === 'agora ready') {
+        clearTimeout(timer);
+        ready(String(entry.url));
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      fail(new Error(`agora exited with ${code} before it was ready: ${stderr}`));
+    });
+  });
+  const kill = (signal: NodeJS.Signals) => {
+    if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+    return exited;
+  };
+  return {
+    url,
+    dataDir,
+    child,
+    logs,
+    kill,
+    async stop(options = {}) {
+      await kill('SIGTERM');
+      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
