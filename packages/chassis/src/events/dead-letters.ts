@@ -14,6 +14,9 @@ export interface DeadLetter {
 
 /** Parks an event that could not be handled, so the consumer can move on and an operator can replay it. */
 export async function recordDeadLetter(db: Kysely<any>, consumer: string, envelope: EventEnvelope, error: Error, attempts: number): Promise<void> {
+  // A redelivered copy of a parked event is parked once.
+  const parked = await db.selectFrom('dead_letters').select('seq').where('consumer', '=', consumer).where('event_id', '=', envelope.id).where('replayed_at', 'is', null).executeTakeFirst();
+  if (parked) return;
   await db
     .insertInto('dead_letters')
     .values({ consumer, event_id: envelope.id, envelope: JSON.stringify(envelope), error: error.message || String(error), attempts, failed_at: new Date().toISOString() })

@@ -1,0 +1,109 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { Type } from 'typebox';
+import { defineApi } from '../contract/api.ts';
+import { defineEvent } from '../contract/events.ts';
+import { AppError } from '../contract/problems.ts';
+import { reply } from '../http/routes.ts';
+import { defineService, defineStorage } from '../service/define-service.ts';
+import { eventually, startTestSystem, type TestSystem } from '../testing/index.ts';
+import { consume } from './consumer.ts';
+
+const pinged = defineEvent('probe', 'probe.pinged.v1', Type.Object({ n: Type.Integer() }), 'A test event.');
+const poisoned = defineEvent('probe', 'probe.poisoned.v1', Type.Object({ n: Type.Integer() }), 'An event its consumer always refuses.');
+
+interface ProbeDb {
+  effects: { event_id: string; n: number };
+}
+
+let failuresLeft = 0;
+let handlerRuns = 0;
+
+const probe = defineService({
+  name: 'probe',
+  description: 'A service made for testing the chassis.',
+  api: defineApi('probe', '1.0.0', {
+    ping: { method: 'POST', path: '/internal/v1/ping', access: 'internal', summary: 'publish one event', body: Type.Object({ n: Type.Integer() }), response: { 200: Type.Object({ ok: Type.Boolean() }) } },
+    effects: { method: 'GET', path: '/internal/v1/effects', access: 'internal', summary: 'effects applied', response: { 200: Type.Object({ items: Type.Array(Type.Integer()) }) } },
+  }),
+  publishes: [pinged, poisoned],
+  dependsOn: [],
+  config: Type.Object({}),
+  storage: defineStorage<ProbeDb>({
+    '001-effects': {
+      async up({ db }) {
+        await db.schema.createTable('effects').addColumn('event_id', 'text').addColumn('n', 'integer').execute();
+      },
+    },
+  }),
+  create: (ctx) => ({
+    handlers: {
+      ping: async ({ body }) => {
+        await ctx.transaction(async (tx) => tx.publish(pinged, String(body.n), { n: body.n }));
+        return reply.ok({ ok: true });
+      },
+      effects: async () => reply.ok({ items: (await ctx.db.selectFrom('effects').select('n').orderBy('n').execute()).map((row) => Number(row.n)) }),
+    },
+    consumers: [
+      consume(pinged, 'count', async (event, c) => {
+        handlerRuns++;
+        if (failuresLeft > 0) {
+          failuresLeft--;
+          throw new Error('transient failure');
+        }
+        await c.transaction(async (tx) => {
+          await tx.db.insertInto('effects').values({ event_id: event.id, n: event.data.n }).execute();
+        });
+      }),
+      consume(poisoned, 'refuse', async () => {
+        throw new AppError('refused', 422, 'Refused');
+      }),
+    ],
+  }),
+});
+
+describe('outbox, relay, inbox and dead letters', () => {
+  let shop: TestSystem;
+  before(async () => {
+    shop = await startTestSystem([probe], { verifyIdempotency: true });
+  });
+  after(() => shop.stop());
+
+  it('relays a committed event and applies its effect once, though delivered twice', async () => {
+    const response = await shop.request('probe', { method: 'POST', url: '/internal/v1/ping', body: { n: 1 } });
+    assert.equal(response.status, 200);
+    const effects = await eventually(async () => {
+      const applied = await shop.request('probe', { method: 'GET', url: '/internal/v1/effects' });
+      return applied.body.items.length > 0 ? applied.body.items : undefined;
+    });
+    // Verification mode delivers every event twice; give the second copy time to arrive.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.deepEqual(effects, [1]);
+    assert.deepEqual((await shop.request('probe', { method: 'GET', url: '/internal/v1/effects' })).body.items, [1]);
+  });
+
+  it('retries a failing handler and still applies the effect once', async () => {
+    failuresLeft = 2;
+    const before = handlerRuns;
+    await shop.request('probe', { method: 'POST', url: '/internal/v1/ping', body: { n: 2 } });
+    await eventually(async () => {
+      const applied = await shop.request('probe', { method: 'GET', url: '/internal/v1/effects' });
+      return applied.body.items.includes(2) ? true : undefined;
+    }, 5_000, 'the effect after two failures');
+    assert.ok(handlerRuns - before >= 3, 'two failed attempts, then one that succeeded');
+    const applied = await shop.request('probe', { method: 'GET', url: '/internal/v1/effects' });
+    assert.deepEqual(applied.body.items, [1, 2]);
+  });
+
+  it('dead-letters a refused event at once and replays it on demand', async () => {
+    await shop.publish(poisoned, 'x', { n: 3 });
+    const letters = await eventually(async () => {
+      const response = await shop.request('probe', { method: 'GET', url: '/internal/v1/chassis/dead-letters' });
+      return response.body.items.length === 1 ? response.body.items : undefined;
+    });
+    assert.equal(letters[0].consumer, 'probe.refuse');
+    assert.equal(letters[0].attempts, 1);
+    const replay = await shop.request('probe', { method: 'POST', url: '/internal/v1/chassis/dead-letters/replay' });
+    assert.deepEqual(replay.body, { replayed: 0, failed: 1 });
+  });
+});
