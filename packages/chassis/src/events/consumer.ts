@@ -107,15 +107,22 @@ export async function runOnce<DB>(definition: ConsumerDefinition<DB>, context: S
       .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
       .executeTakeFirst();
     if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) throw new AlreadyHandled();
-    recorded = true;
   };
   const scoped: ServiceContext<DB, any> = {
     ...context,
-    transaction: <T>(work: (tx: Tx<DB>) => Promise<T>) =>
-      context.transaction(async (tx) => {
-        if (!recorded) await markHandled(tx.db as unknown as Kysely<any>);
+    transaction: async <T>(work: (tx: Tx<DB>) => Promise<T>) => {
+      let markedHere = false;
+      const result = await context.transaction(async (tx) => {
+        if (!recorded) {
+          await markHandled(tx.db as unknown as Kysely<any>);
+          markedHere = true;
+        }
         return work(tx);
-      }),
+      });
+      // Only a committed transaction holds the inbox row; a rolled-back one leaves it to the next.
+      if (markedHere) recorded = true;
+      return result;
+    },
   };
   try {
     await definition.handle(envelope, scoped);

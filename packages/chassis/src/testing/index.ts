@@ -51,7 +51,7 @@ export async function startTestSystem(definitions: ServiceDefinition[], options:
   const system = await startEmbedded(definitions, {
     dataDir,
     resilience: { ...defaultResilience, timeoutMs: 1_000, breakerHalfOpenAfterMs: 500 },
-    verifyIdempotency: options.verifyIdempotency ?? process.env.AGORA_VERIFY_IDEMPOTENCY === '1',
+    verifyIdempotency: options.verifyIdempotency ?? ['1', 'true'].includes(process.env.AGORA_VERIFY_IDEMPOTENCY ?? ''),
     maxDeliver: 3,
     consumerConcurrency: 8,
     seed: options.seed ?? true,
