@@ -10,6 +10,7 @@ import { eventually, startTestSystem, type TestSystem } from '../testing/index.t
 import { consume } from './consumer.ts';
 
 const pinged = defineEvent('probe', 'probe.pinged.v1', Type.Object({ n: Type.Integer() }), 'A test event.');
+const retracted = defineEvent('probe', 'probe.retracted.v1', Type.Object({ n: Type.Integer() }), 'An event whose handler rolls back one transaction, then commits another.');
 const poisoned = defineEvent('probe', 'probe.poisoned.v1', Type.Object({ n: Type.Integer() }), 'An event its consumer always refuses.');
 
 interface ProbeDb {
@@ -26,7 +27,7 @@ const probe = defineService({
     ping: { method: 'POST', path: '/internal/v1/ping', access: 'internal', summary: 'publish one event', body: Type.Object({ n: Type.Integer() }), response: { 200: Type.Object({ ok: Type.Boolean() }) } },
     effects: { method: 'GET', path: '/internal/v1/effects', access: 'internal', summary: 'effects applied', response: { 200: Type.Object({ items: Type.Array(Type.Integer()) }) } },
   }),
-  publishes: [pinged, poisoned],
+  publishes: [pinged, retracted, poisoned],
   dependsOn: [],
   config: Type.Object({}),
   storage: defineStorage<ProbeDb>({
@@ -51,6 +52,16 @@ const probe = defineService({
           failuresLeft--;
           throw new Error('transient failure');
         }
+        await c.transaction(async (tx) => {
+          await tx.db.insertInto('effects').values({ event_id: event.id, n: event.data.n }).execute();
+        });
+      }),
+      consume(retracted, 'second-try', async (event, c) => {
+        await c
+          .transaction(async () => {
+            throw new Error('changed my mind');
+          })
+          .catch(() => undefined);
         await c.transaction(async (tx) => {
           await tx.db.insertInto('effects').values({ event_id: event.id, n: event.data.n }).execute();
         });
@@ -93,6 +104,15 @@ describe('outbox, relay, inbox and dead letters', () => {
     assert.ok(handlerRuns - before >= 3, 'two failed attempts, then one that succeeded');
     const applied = await shop.request('probe', { method: 'GET', url: '/internal/v1/effects' });
     assert.deepEqual(applied.body.items, [1, 2]);
+  });
+
+  it('keeps the inbox row of the transaction that committed, not of one that rolled back', async () => {
+    // Delivered twice (verification mode): a lost inbox row would apply the effect twice.
+    await shop.publish(retracted, 'r', { n: 7 });
+    await eventually(async () => (await shop.request('probe', { method: 'GET', url: '/internal/v1/effects' })).body.items.includes(7) || undefined);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const applied = await shop.request('probe', { method: 'GET', url: '/internal/v1/effects' });
+    assert.equal(applied.body.items.filter((n: number) => n === 7).length, 1);
   });
 
   it('dead-letters a refused event at once and replays it on demand', async () => {
