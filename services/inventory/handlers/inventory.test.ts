@@ -96,12 +96,12 @@ describe('inventory', () => {
     const orderId = `o-${randomUUID()}`;
     await placeOrder(orderId, [{ productId: 'p-monitor', quantity: 2 }]);
     await eventFor('inventory.reserved.v1', orderId);
-    await shop.publish(orderCancelled, orderId, { orderId, reason: 'payment-declined: card-declined', saga: 'choreography' });
+    await shop.publish(orderCancelled, orderId, { orderId, userId: 'u-test', reason: 'payment-declined: card-declined', saga: 'choreography' });
     const released = await eventFor('inventory.released.v1', orderId);
     assert.deepEqual(released.data, { orderId, items: [{ productId: 'p-monitor', quantity: 2 }], saga: 'choreography' });
     assert.deepEqual(await stock(), before);
     // Cancelled twice (a redelivered compensation): released once.
-    await shop.publish(orderCancelled, orderId, { orderId, reason: 'again', saga: 'choreography' });
+    await shop.publish(orderCancelled, orderId, { orderId, userId: 'u-test', reason: 'again', saga: 'choreography' });
     await settle();
     assert.equal(shop.events('inventory.released.v1').filter((event) => event.subject === orderId).length, 1);
   });
@@ -109,7 +109,7 @@ describe('inventory', () => {
   it('leaves a tombstone when the cancel arrives first, so the late order is never reserved', async () => {
     const before = await stock();
     const orderId = `o-${randomUUID()}`;
-    await shop.publish(orderCancelled, orderId, { orderId, reason: 'cancelled-by-customer', saga: 'choreography' });
+    await shop.publish(orderCancelled, orderId, { orderId, userId: 'u-test', reason: 'cancelled-by-customer', saga: 'choreography' });
     await settle();
     await placeOrder(orderId, [{ productId: 'p-webcam', quantity: 1 }]);
     await settle();

@@ -27,7 +27,7 @@ export const orderConfirmed = defineEvent(
 export const orderCancelled = defineEvent(
   'orders',
   'order.cancelled.v1',
-  Type.Object({ orderId: Type.String(), reason: Type.String(), saga: SagaStyle }),
+  Type.Object({ orderId: Type.String(), userId: Type.String(), reason: Type.String(), saga: SagaStyle }),
   'The order will not ship: participants compensate (release stock, refund payment, cancel shipment).',
 );
 

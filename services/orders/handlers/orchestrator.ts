@@ -76,7 +76,7 @@ export function createOrchestrator(ctx: ServiceContext<OrdersDb, OrdersConfig>):
       case 'compensate': {
         // Reverse order of the forward steps: the payment was taken after the stock.
         if (order.payment_state === 'captured' || order.payment_state === 'pending') {
-          const refund = await ctx.call(paymentsApi, 'refund', { params: { orderId }, body: { saga } });
+          const refund = await ctx.call(paymentsApi, 'refund', { params: { orderId }, body: { userId: order.user_id, saga } });
           if (refund.status === 'refunded') await applyFact(ctx, orderId, { kind: 'payment-refunded' });
           if (refund.status === 'voided') await applyFact(ctx, orderId, { kind: 'payment-voided' });
         }

@@ -43,7 +43,7 @@ export async function saveOrder(tx: Tx<OrdersDb>, order: OrderRow, changes: Orde
     }
     await appendHistory(tx.db, order.id, next.status, next.reason, now);
     if (next.status === 'CONFIRMED') tx.publish(orderConfirmed, order.id, { orderId: order.id, saga: order.saga });
-    if (next.status === 'CANCELLED') tx.publish(orderCancelled, order.id, { orderId: order.id, reason: next.reason ?? 'cancelled', saga: order.saga });
+    if (next.status === 'CANCELLED') tx.publish(orderCancelled, order.id, { orderId: order.id, userId: order.user_id, reason: next.reason ?? 'cancelled', saga: order.saga });
   }
   return next;
 }

@@ -67,7 +67,7 @@ export const paymentsApi = defineApi('payments', '1.0.0', {
     access: 'internal',
     summary: "Refund an order's captured payment, or void it if none (compensation; idempotent)",
     params: Type.Object({ orderId: Type.String({ minLength: 1 }) }),
-    body: Type.Object({ saga: SagaStyle }, { additionalProperties: false }),
+    body: Type.Object({ userId: Type.String({ minLength: 1 }), saga: SagaStyle }, { additionalProperties: false }),
     response: { 200: PaymentResult },
   },
 });

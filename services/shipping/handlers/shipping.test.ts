@@ -39,7 +39,7 @@ describe('shipping', () => {
       case 'captured':
         return shop.publish(paymentCaptured, orderId, { orderId, amountCents: 3900, currency: 'EUR', saga });
       case 'cancelled':
-        return shop.publish(orderCancelled, orderId, { orderId, reason: 'cancelled-by-customer', saga });
+        return shop.publish(orderCancelled, orderId, { orderId, userId: 'u-test', reason: 'cancelled-by-customer', saga });
     }
   };
   const created = (orderId: string) =>

@@ -1,0 +1,98 @@
+import { problems, type Principal, type ServiceContext, type Static } from '@agora/chassis';
+import type { CaptureRequest } from '../contract/api.ts';
+import { paymentCaptured, paymentDeclined, paymentRefunded } from '../contract/events.ts';
+import { append, readAll, readStream, type PaymentsDb } from '../storage/ledger.ts';
+import { charge, type ProcessorConfig } from './card-processor.ts';
+import { replay, type PaymentState, type PaymentStatus } from './replay.ts';
+
+type Saga = Static<typeof CaptureRequest>['saga'];
+type Ctx = ServiceContext<PaymentsDb, ProcessorConfig>;
+
+function result(orderId: string, state: PaymentState) {
+  return { orderId, status: (state.status === 'none' ? 'voided' : state.status) as PaymentStatus, reason: state.reason };
+}
+
+/**
+ * Charges an order once. The processor is called outside any transaction (a slow card must not
+ * hold the ledger); the outcome is then appended against the stream as it is now. If the order was
+ * cancelled meanwhile (a void is recorded), a successful charge is refunded at once.
+ */
+export async function capture(ctx: Ctx, input: Static<typeof CaptureRequest>) {
+  const before = replay(await readStream(ctx.db, input.orderId));
+  if (before.status !== 'none' && before.status !== 'voided') return result(input.orderId, before);
+  const outcome = before.status === 'voided' ? null : await charge(ctx.config, input.cardToken);
+  return ctx.transaction(async (tx) => {
+    const state = replay(await readStream(tx.db, input.orderId));
+    const money = { userId: input.userId, amountCents: input.amountCents, currency: input.currency };
+    const subject = input.orderId;
+    if (outcome && state.status === 'none') {
+      if (outcome.captured) {
+        await append(tx.db, input.orderId, state.version, [{ type: 'PaymentCaptured', data: money }]);
+        tx.publish(paymentCaptured, subject, { orderId: input.orderId, amountCents: input.amountCents, currency: input.currency, saga: input.saga });
+      } else {
+        await append(tx.db, input.orderId, state.version, [{ type: 'PaymentDeclined', data: { ...money, reason: outcome.reason } }]);
+        tx.publish(paymentDeclined, subject, { orderId: input.orderId, reason: outcome.reason, saga: input.saga });
+      }
+    } else if (outcome?.captured && state.status === 'voided') {
+      // Cancelled while the card was being charged: keep the books straight, charge then refund.
+      await append(tx.db, input.orderId, state.version, [{ type: 'PaymentCaptured', data: money }, { type: 'PaymentRefunded', data: { amountCents: input.amountCents } }]);
+      tx.publish(paymentCaptured, subject, { orderId: input.orderId, amountCents: input.amountCents, currency: input.currency, saga: input.saga });
+      tx.publish(paymentRefunded, subject, { orderId: input.orderId, amountCents: input.amountCents, currency: input.currency, saga: input.saga });
+    }
+    return result(input.orderId, replay(await readStream(tx.db, input.orderId)));
+  });
+}
+
+/** Compensation: refunds what was captured and not yet refunded, or records a void if nothing was charged. */
+export async function refund(ctx: Ctx, orderId: string, userId: string, saga: Saga) {
+  return ctx.transaction(async (tx) => {
+    const state = replay(await readStream(tx.db, orderId));
+    const outstanding = state.capturedCents - state.refundedCents;
+    if (state.status === 'captured' && outstanding > 0) {
+      await append(tx.db, orderId, state.version, [{ type: 'PaymentRefunded', data: { amountCents: outstanding } }]);
+      tx.publish(paymentRefunded, orderId, { orderId, amountCents: outstanding, currency: state.currency, saga });
+    } else if (state.status === 'none') {
+      await append(tx.db, orderId, state.version, [{ type: 'PaymentVoided', data: { userId, reason: 'order-cancelled' } }]);
+    }
+    return result(orderId, replay(await readStream(tx.db, orderId)));
+  });
+}
+
+/** The payment as its owner (or an admin) sees it; anyone else gets the same 404 as for no payment. */
+export async function paymentOf(ctx: Ctx, orderId: string, principal: Principal | undefined) {
+  if (!principal) throw problems.unauthorized('a bearer token is required');
+  const events = await readStream(ctx.db, orderId);
+  const state = replay(events);
+  const allowed = principal.role === 'admin' || (state.userId !== null && state.userId === principal.sub);
+  if (events.length === 0 || !allowed) throw problems.notFound(`no payment for order ${orderId}`);
+  return {
+    orderId,
+    status: result(orderId, state).status,
+    amountCents: state.amountCents,
+    currency: state.currency,
+    capturedCents: state.capturedCents,
+    refundedCents: state.refundedCents,
+    reason: state.reason,
+    ledger: events.map((event) => ({
+      version: event.version,
+      type: event.type,
+      amountCents: 'amountCents' in event.data ? event.data.amountCents : 0,
+      at: event.recordedAt,
+    })),
+  };
+}
+
+/** Totals over every stream, replayed from the ledger (the books, as an auditor would recompute them). */
+export async function ledgerTotals(ctx: Ctx) {
+  const streams = await readAll(ctx.db);
+  let capturedCents = 0;
+  let refundedCents = 0;
+  let events = 0;
+  for (const stream of streams.values()) {
+    const state = replay(stream);
+    capturedCents += state.capturedCents;
+    refundedCents += state.refundedCents;
+    events += stream.length;
+  }
+  return { payments: streams.size, capturedCents, refundedCents, netCents: capturedCents - refundedCents, events };
+}

@@ -1,0 +1,33 @@
+import type { RecordedEvent } from '../storage/ledger.ts';
+
+export type PaymentStatus = 'captured' | 'declined' | 'refunded' | 'voided';
+
+export interface PaymentState {
+  status: PaymentStatus | 'none';
+  userId: string | null;
+  amountCents: number;
+  currency: string;
+  capturedCents: number;
+  refundedCents: number;
+  reason: string | null;
+  version: number;
+}
+
+export const emptyPayment: PaymentState = { status: 'none', userId: null, amountCents: 0, currency: 'EUR', capturedCents: 0, refundedCents: 0, reason: null, version: 0 };
+
+/** A payment is the fold of its ledger stream: the only way its state is ever computed. */
+export function replay(events: RecordedEvent[]): PaymentState {
+  return events.reduce<PaymentState>((state, event) => {
+    const next = { ...state, version: event.version };
+    switch (event.type) {
+      case 'PaymentCaptured':
+        return { ...next, status: 'captured', userId: event.data.userId, amountCents: event.data.amountCents, currency: event.data.currency, capturedCents: state.capturedCents + event.data.amountCents };
+      case 'PaymentDeclined':
+        return { ...next, status: 'declined', userId: event.data.userId, amountCents: event.data.amountCents, currency: event.data.currency, reason: event.data.reason };
+      case 'PaymentRefunded':
+        return { ...next, status: 'refunded', refundedCents: state.refundedCents + event.data.amountCents };
+      case 'PaymentVoided':
+        return state.status === 'none' ? { ...next, status: 'voided', userId: event.data.userId, reason: event.data.reason } : next;
+    }
+  }, emptyPayment);
+}
