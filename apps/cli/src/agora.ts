@@ -12,7 +12,6 @@ commands:
 async function start(): Promise<void> {
   const startedAt = performance.now();
   const shop = await startShop();
-  announce(shop, startedAt);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
@@ -29,6 +28,8 @@ async function start(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+  // Announce only once a stop request would be handled.
+  announce(shop, startedAt);
 }
 
 async function main(): Promise<void> {

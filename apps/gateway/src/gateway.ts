@@ -59,15 +59,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024, return503OnClosing: true, forceCloseConnections: 'idle', trustProxy: false });
   app.setValidatorCompiler(validatorCompiler);
   installProblemHandlers(app, logger);
-  // Bodies pass through unparsed: the owning service validates them against its contract.
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
 
   await app.register(swagger, { mode: 'static', specification: { document: (await mergedOpenApi(publicContracts, options.directory, options.config.IDEMPOTENCY_TTL_SECONDS)) as never } });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
-  registerProxyRoutes(app, publicContracts, deps);
+  await app.register(async (proxied) => {
+    // Bodies pass through unparsed: the owning service validates them against its contract.
+    proxied.removeContentTypeParser('application/json');
+    proxied.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    registerProxyRoutes(proxied, publicContracts, deps);
+  });
   registerAdminRoutes(app, services, caller, deps);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', service: 'gateway' }));
