@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
+import type { EventEnvelope, Principal } from '@agora/chassis';
 import { eventually, startTestSystem, type TestSystem } from '@agora/chassis/testing';
 import { orderCancelled, orderCreated } from '@agora/orders/contract/events';
 import { payments } from '../service.ts';
@@ -20,8 +21,8 @@ describe('payments (event-sourced ledger)', () => {
     const orderId = `o-${randomUUID()}`;
     return shop.publish(orderCreated, orderId, { orderId, userId: 'u-alice', items: [{ productId: 'p', quantity: 1, unitPriceCents: totalCents }], totalCents, currency: 'EUR', payment: { cardToken }, shippingAddress: address, saga: 'choreography' }).then(() => orderId);
   };
-  const paymentOf = (orderId: string, principal = alice) => shop.request('payments', { method: 'GET', url: `/api/v1/payments/${orderId}`, principal });
-  const outcome = (orderId: string, type: string) => eventually(() => shop.events(type).find((event) => event.subject === orderId), 3_000, `${type} for ${orderId}`);
+  const paymentOf = (orderId: string, principal: Principal = alice) => shop.request('payments', { method: 'GET', url: `/api/v1/payments/${orderId}`, principal });
+  const outcome = (orderId: string, type: string): Promise<EventEnvelope<any>> => eventually(() => shop.events(type).find((event) => event.subject === orderId), 3_000, `${type} for ${orderId}`);
 
   it('captures a good card once and shows the payment only to its owner', async () => {
     const orderId = await placed('tok_visa', 2500);
