@@ -29,7 +29,7 @@ async function start(dataDir: string): Promise<Started> {
   const began = performance.now();
   const child = spawn('npm', ['start', '--silent'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'warn', RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000' },
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, RATE_LIMIT_PER_SECOND: '1000000', RATE_LIMIT_BURST: '1000000' },
     stdio: ['ignore', 'pipe', 'inherit'],
     detached: true,
   });

@@ -28,7 +28,7 @@ export const catalog = defineService({
         return reply.created(toV2(row), { location: `/api/v2/products/${row.id}` });
       },
       updateProduct: async ({ params, body }) => reply.ok(toV2(await updateProduct(ctx, params.id, body))),
-      lookupPrices: async ({ body }) => (reply.ok({ items: (await lookupProducts(ctx, body.ids)).map(toV1) })),
+      lookupPrices: async ({ body }) => reply.ok({ items: (await lookupProducts(ctx, body.ids)).map(toV1) }),
     },
     seed: () => seedCatalog(ctx),
   }),

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { ConfigError, installTracing, loadConfig, rootLogger, startEmbedded, type EmbeddedSystem } from '@agora/chassis';
+import { ConfigError, flushTracing, installTracing, loadConfig, rootLogger, startEmbedded, type EmbeddedSystem } from '@agora/chassis';
 import { createGateway, type Gateway } from '@agora/gateway';
 import { services } from '../../../topology.ts';
 import { PlatformConfigSchema, type PlatformConfig } from './platform-config.ts';
@@ -23,7 +23,7 @@ export async function startShop(env: NodeJS.ProcessEnv = process.env): Promise<R
   if (config.AGORA_TOPOLOGY !== 'embedded') {
     throw new ConfigError([`AGORA_TOPOLOGY=${config.AGORA_TOPOLOGY}: only the embedded topology is available in this build`]);
   }
-  installTracing();
+  installTracing('agora', env);
   const dataDir = resolve(config.DATA_DIR);
   const resilience = {
     timeoutMs: config.CALL_TIMEOUT_MS,
@@ -54,6 +54,7 @@ export async function startShop(env: NodeJS.ProcessEnv = process.env): Promise<R
       // Stop taking requests first, then let consumers and relays drain.
       await gateway.stop();
       await system.stop();
+      await flushTracing();
     },
   };
 }

@@ -20,7 +20,7 @@ export { defaultResilience, downstreamPolicies, isTransient, type ResilienceOpti
 export { sequenceColumnType } from './storage/chassis-migrations.ts';
 export { openServiceDatabase, type ServiceDatabase } from './storage/database.ts';
 export type { ServiceMigration, MigrationContext } from './storage/database.ts';
-export { installTracing, recentSpans, withSpan, currentTraceparent, contextFromTraceparent, activeTraceIds, SpanKind, type SpanRecord } from './telemetry/tracing.ts';
+export { installTracing, flushTracing, recentSpans, withSpan, currentTraceparent, contextFromTraceparent, activeTraceIds, SpanKind, type SpanRecord } from './telemetry/tracing.ts';
 export { rootLogger, serviceLogger, type Logger } from './telemetry/logger.ts';
 export * as metrics from './telemetry/metrics.ts';
 export { registry } from './telemetry/metrics.ts';

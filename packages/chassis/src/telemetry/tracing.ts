@@ -1,7 +1,9 @@
 import { context, propagation, trace, SpanKind, SpanStatusCode, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { resourceFromAttributes } from '@opentelemetry/resources';
+import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
 
 export { SpanKind };
 
@@ -51,15 +53,26 @@ class RecentSpans implements SpanProcessor {
 }
 
 const recent = new RecentSpans();
-let installed = false;
+let provider: TracerProvider | undefined;
 
-/** Installs the global tracer provider, async context and W3C propagation once per process. */
-export function installTracing(): void {
-  if (installed) return;
-  installed = true;
+/**
+ * Installs the global tracer provider, async context and W3C propagation once per process. Spans
+ * always stay in memory for the console; with OTEL_EXPORTER_OTLP_ENDPOINT set they are also
+ * exported (OTLP over HTTP) to a collector, Jaeger or Tempo.
+ */
+export function installTracing(processName = 'agora', env: NodeJS.ProcessEnv = process.env): void {
+  if (provider) return;
+  const processors: SpanProcessor[] = [recent];
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) processors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), scheduledDelayMillis: 1_000 }));
+  provider = new TracerProvider({ spanProcessors: processors, resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? processName }) });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-  trace.setGlobalTracerProvider(new TracerProvider({ spanProcessors: [recent] }));
+  trace.setGlobalTracerProvider(provider);
+}
+
+/** Sends spans still buffered for export; called on graceful shutdown. */
+export async function flushTracing(): Promise<void> {
+  await provider?.forceFlush();
 }
 
 export function recentSpans(traceId?: string): SpanRecord[] {
