@@ -7,7 +7,7 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 NODE_VERSION=24.21.0
 LOCAL="$ROOT/.runtime/node-$NODE_VERSION"
 
-major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+major() { v=$("$1" --version 2>/dev/null || echo v0); v=${v#v}; echo "${v%%.*}"; }
 
 if [ "$(major node)" -ge 24 ]; then
   :

@@ -23,7 +23,13 @@ export async function startShop(env: NodeJS.ProcessEnv = process.env): Promise<R
   if (config.AGORA_TOPOLOGY !== 'embedded') {
     throw new ConfigError([`AGORA_TOPOLOGY=${config.AGORA_TOPOLOGY}: only the embedded topology is available in this build`]);
   }
-  installTracing('agora', env);
+  await installTracing('agora', env);
+  const phases: Record<string, number> = {};
+  let mark = performance.now();
+  const phase = (name: string) => {
+    phases[name] = Math.round(performance.now() - mark);
+    mark = performance.now();
+  };
   const dataDir = resolve(config.DATA_DIR);
   const resilience = {
     timeoutMs: config.CALL_TIMEOUT_MS,
@@ -42,8 +48,11 @@ export async function startShop(env: NodeJS.ProcessEnv = process.env): Promise<R
     seed: config.AGORA_SEED,
     env,
   });
+  phase('services');
   const gateway = await createGateway({ config, directory: system.directory, dataDir, resilience, extraRetry: config.AGORA_VERIFY_IDEMPOTENCY });
+  phase('gateway');
   const address = await gateway.app.listen({ port: config.PORT, host: config.HOST });
+  rootLogger().debug({ phases }, 'start phases');
   const url = address.replace('[::1]', 'localhost');
   return {
     url,

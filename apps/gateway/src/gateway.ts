@@ -12,6 +12,7 @@ import {
   sendProblem,
   problems,
   serviceLogger,
+  serializerCompiler,
   validatorCompiler,
   type ResilienceOptions,
   type ServiceDirectory,
@@ -20,7 +21,7 @@ import { registerAdminRoutes } from './admin.ts';
 import { TokenVerifier } from './auth.ts';
 import type { GatewayConfig } from './config.ts';
 import { IdempotencyStore, gatewayMigrations, type GatewayDb } from './idempotency.ts';
-import { mergedOpenApi } from './openapi.ts';
+import { publicOpenApi } from './openapi.ts';
 import { registerProxyRoutes } from './proxy.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { consolePage } from './console-page.ts';
@@ -58,10 +59,11 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const app = Fastify({ logger: false, bodyLimit: 64 * 1024, return503OnClosing: true, forceCloseConnections: 'idle', trustProxy: false });
   app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app, logger);
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
 
-  await app.register(swagger, { mode: 'static', specification: { document: (await mergedOpenApi(publicContracts, options.directory, options.config.IDEMPOTENCY_TTL_SECONDS)) as never } });
+  await app.register(swagger, { mode: 'static', specification: { document: publicOpenApi(publicContracts, options.config.IDEMPOTENCY_TTL_SECONDS) as never } });
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 

@@ -2,6 +2,7 @@
 export { Type, type Static, type TSchema } from 'typebox';
 export { sql, type Kysely, type Transaction, type Selectable, type Insertable, type Generated } from 'kysely';
 export { loadConfig, ConfigError } from './config/env.ts';
+export { openApiFor, type OpenApiDocument } from './contract/openapi.ts';
 export { defineApi, fillPath, type ApiContract, type RouteDefinition, type RouteAccess, type RouteReply, type CallInput, type SuccessBody } from './contract/api.ts';
 export { defineEvent, type EventDefinition, type EventEnvelope, type EventData, type EnvelopeOf } from './contract/events.ts';
 export { AppError, problems, defineProblem, PROBLEM_BASE, type ProblemBody } from './contract/problems.ts';
@@ -14,7 +15,7 @@ export { SqliteEventBus } from './events/sqlite-bus.ts';
 export { registerRoutes, reply, parsePrincipal, PRINCIPAL_HEADER, type Handlers, type HandlerInput } from './http/routes.ts';
 export { createServiceApp } from './http/service-app.ts';
 export { installProblemHandlers, sendProblem } from './http/problem-handler.ts';
-export { validatorCompiler } from './http/validation.ts';
+export { serializerCompiler, validatorCompiler } from './http/validation.ts';
 export type { Faults } from './http/faults.ts';
 export { defaultResilience, downstreamPolicies, isTransient, type ResilienceOptions } from './resilience/policies.ts';
 export { sequenceColumnType } from './storage/chassis-migrations.ts';

@@ -1,15 +1,17 @@
 import Fastify, { type FastifyInstance } from 'fastify';
-import swagger from '@fastify/swagger';
+import type { ApiContract } from '../contract/api.ts';
+import { openApiFor } from '../contract/openapi.ts';
 import { problems } from '../contract/problems.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { httpDuration, httpRequests, registry } from '../telemetry/metrics.ts';
 import { installProblemHandlers, sendProblem } from './problem-handler.ts';
-import { validatorCompiler } from './validation.ts';
+import { serializerCompiler, validatorCompiler } from './validation.ts';
 
 export interface AppOptions {
   service: string;
-  version: string;
   description: string;
+  /** Everything the service serves; its OpenAPI document is made from them. */
+  contracts: ApiContract[];
   logger: Logger;
   /** Dependencies reachable and migrations done. */
   readiness: () => Promise<Record<string, 'up' | 'down'>>;
@@ -20,13 +22,8 @@ export interface AppOptions {
 export async function createServiceApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? 64 * 1024, return503OnClosing: true, forceCloseConnections: 'idle' });
   app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app, options.logger);
-  await app.register(swagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: { title: `Agora ${options.service}`, version: options.version, description: options.description },
-    },
-  });
 
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
@@ -41,6 +38,10 @@ export async function createServiceApp(options: AppOptions): Promise<FastifyInst
     return sendProblem(reply, problems.unavailable('not ready', { extensions: { checks } }), request.url);
   });
   app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  let document: unknown;
+  app.get('/openapi.json', { schema: { hide: true } }, async () => {
+    document ??= openApiFor(options.contracts, { title: `Agora ${options.service}`, version: options.contracts[0]?.version ?? '1.0.0', description: options.description });
+    return document;
+  });
   return app;
 }

@@ -1,6 +1,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import type { FastifySchemaCompiler } from 'fastify';
+import type { FastifySchemaCompiler, FastifySerializerCompiler } from 'fastify';
+import { build as buildSerializer } from 'fast-json-stringify';
 
 const addFormats = addFormatsModule as unknown as (ajv: Ajv) => Ajv;
 
@@ -15,9 +16,30 @@ function makeAjv(coerceTypes: boolean): Ajv {
 const strict = makeAjv(false);
 const coercing = makeAjv(true);
 
+/**
+ * Validators and serializers are compiled on a route's first request rather than at start: a
+ * process with seven services and forty routes is ready in well under a second, and the one-off
+ * cost (a few milliseconds) lands on the first call of each route.
+ */
 export const validatorCompiler: FastifySchemaCompiler<any> = ({ schema, httpPart }) => {
   const ajv = httpPart === 'body' ? strict : coercing;
-  return ajv.compile(schema) as ReturnType<FastifySchemaCompiler<any>>;
+  let compiled: ReturnType<Ajv['compile']> | undefined;
+  const validate = (data: unknown) => {
+    compiled ??= ajv.compile(schema);
+    const valid = compiled(data);
+    validate.errors = compiled.errors;
+    return valid;
+  };
+  validate.errors = null as ErrorObject[] | null | undefined;
+  return validate as unknown as ReturnType<FastifySchemaCompiler<any>>;
+};
+
+export const serializerCompiler: FastifySerializerCompiler<any> = ({ schema }) => {
+  let serialize: ((data: unknown) => string) | undefined;
+  return (data: unknown) => {
+    serialize ??= buildSerializer(schema);
+    return serialize(data);
+  };
 };
 
 /** `/items/0/quantity` style pointer for one AJV error, naming the missing property where there is one. */

@@ -101,8 +101,8 @@ export class ServiceRuntime {
     let runtime: ServiceRuntime | undefined;
     const app = await createServiceApp({
       service: definition.name,
-      version: definition.api.version,
       description: definition.description,
+      contracts: [definition.api],
       logger,
       readiness: () => runtime!.readiness(),
     });

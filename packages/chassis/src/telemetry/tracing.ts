@@ -1,7 +1,6 @@
 import { context, propagation, trace, SpanKind, SpanStatusCode, type Attributes, type Context, type Span } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanProcessor } from '@opentelemetry/sdk-trace';
 
@@ -60,10 +59,14 @@ let provider: TracerProvider | undefined;
  * always stay in memory for the console; with OTEL_EXPORTER_OTLP_ENDPOINT set they are also
  * exported (OTLP over HTTP) to a collector, Jaeger or Tempo.
  */
-export function installTracing(processName = 'agora', env: NodeJS.ProcessEnv = process.env): void {
+export async function installTracing(processName = 'agora', env: NodeJS.ProcessEnv = process.env): Promise<void> {
   if (provider) return;
   const processors: SpanProcessor[] = [recent];
-  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) processors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), scheduledDelayMillis: 1_000 }));
+  if (env.OTEL_EXPORTER_OTLP_ENDPOINT) {
+    // Loaded only when used: the exporter brings the whole OTLP transformer with it.
+    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-http');
+    processors.push(new BatchSpanProcessor({ exporter: new OTLPTraceExporter(), scheduledDelayMillis: 1_000 }));
+  }
   provider = new TracerProvider({ spanProcessors: processors, resource: resourceFromAttributes({ 'service.name': env.OTEL_SERVICE_NAME ?? processName }) });
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
   propagation.setGlobalPropagator(new W3CTraceContextPropagator());

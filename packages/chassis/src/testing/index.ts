@@ -46,7 +46,7 @@ export interface TestSystemOptions {
 /** Starts some services in-process on throwaway SQLite files: the embedded topology, made small for a test. */
 export async function startTestSystem(definitions: ServiceDefinition[], options: TestSystemOptions = {}): Promise<TestSystem> {
   process.env.LOG_LEVEL ??= 'silent';
-  installTracing();
+  await installTracing();
   const dataDir = mkdtempSync(join(tmpdir(), 'agora-test-'));
   const system = await startEmbedded(definitions, {
     dataDir,
