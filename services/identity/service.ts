@@ -16,7 +16,7 @@ export const identity = defineService({
   config: Type.Object({ TOKEN_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 86_400, default: 900 }) }),
   storage: identityStorage,
   create: (ctx) => {
-    const keys = signingKeys(ctx);
+    const keys = signingKeys(ctx.db);
     return {
       handlers: {
         register: async ({ body }) => reply.created(await register(ctx, body), { location: '/api/v1/users/me' }),
@@ -27,10 +27,7 @@ export const identity = defineService({
           return reply.ok(await findUser(ctx, principal.sub));
         },
       },
-      seed: async () => {
-        await seedIdentity(ctx);
-        await keys.current();
-      },
+      seed: () => seedIdentity(ctx),
     };
   },
 });

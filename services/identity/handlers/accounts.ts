@@ -7,10 +7,15 @@ import { toUser, type IdentityDb, type UserRow } from '../storage/identity-db.ts
 import { DUMMY_HASH, hashPassword, verifyPassword } from './passwords.ts';
 import type { SigningKeys } from './signing-keys.ts';
 
+/** identity's config (see service.ts); tokens live TOKEN_TTL_SECONDS, 900 s unless set. */
 export interface IdentityConfig {
   TOKEN_TTL_SECONDS: number;
 }
 
+/**
+ * Creates a customer account. The email is compared in lower case; the password is hashed before the
+ * transaction (scrypt is slow on purpose); the row and user.registered.v1 commit together.
+ */
 export async function register(ctx: ServiceContext<IdentityDb>, input: Static<typeof Registration>) {
   const email = input.email.trim().toLowerCase();
   const taken = () => problems.conflict(`${email} is already registered`, { errors: [{ field: 'body/email', message: 'is already registered' }] });
@@ -48,6 +53,7 @@ export async function issueToken(ctx: ServiceContext<IdentityDb, IdentityConfig>
   return { access_token: accessToken, token_type: 'Bearer' as const, expires_in: ttl };
 }
 
+/** The signed-in user; a token whose subject no longer exists gets a 404. */
 export async function findUser(ctx: ServiceContext<IdentityDb>, id: string) {
   const row = await ctx.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) throw problems.notFound(`user ${id} does not exist`);

@@ -10,6 +10,7 @@ export interface UsersTable {
   created_at: string;
 }
 
+/** RS256 key pairs as JWK text; the first stored signs, all are published (handlers/signing-keys.ts). */
 export interface SigningKeysTable {
   kid: string;
   private_jwk: string;
@@ -26,6 +27,7 @@ export type UserRow = Selectable<UsersTable>;
 
 export const identityStorage = defineStorage<IdentityDb>({ '001-users': createUsers });
 
+/** The public view of a user: the password hash never leaves the service. */
 export function toUser(row: UserRow) {
   return { id: row.id, email: row.email, name: row.name, role: row.role };
 }

@@ -1,20 +1,23 @@
 import type { ServiceContext } from '@agora/chassis';
-import { hashPassword } from '../handlers/passwords.ts';
 import type { IdentityDb } from './identity-db.ts';
 
-/** The demo accounts printed at start. Fixed ids; inserted once. */
+/**
+ * The demo accounts printed at start (alice@example.com / alice-password, admin@example.com /
+ * admin-password). Fixed ids; inserted once. The hashes are scrypt hashes of those public passwords,
+ * made ahead of time so seeding costs no key derivation (one is ~60 ms); identity.test.ts signs in
+ * with both, so a hash that stops matching its password fails there.
+ */
 const demoUsers = [
-  { id: 'u-alice', email: 'alice@example.com', password: 'alice-password', name: 'Alice', role: 'customer' as const },
-  { id: 'u-admin', email: 'admin@example.com', password: 'admin-password', name: 'Admin', role: 'admin' as const },
-];
+  { id: 'u-alice', email: 'alice@example.com', name: 'Alice', role: 'customer', password_hash: 'scrypt$16384$8$1$z7W+lYp3GOYOSB4KsZiQHA==$bS+8qrDP81RsfO8WiN7/z01LEy3nDRAS5emzSxGyDTg=' },
+  { id: 'u-admin', email: 'admin@example.com', name: 'Admin', role: 'admin', password_hash: 'scrypt$16384$8$1$BaWjL4QMCYvpg9auaAt6KQ==$fjmAYSj9f729Y5o10wmTUDwd0VV/Wudt500tYj3E9yE=' },
+] as const;
 
+/** Idempotent: an account that already exists (by id or email) is left as it is. */
 export async function seedIdentity(ctx: ServiceContext<IdentityDb>): Promise<void> {
-  const existing = new Set((await ctx.db.selectFrom('users').select('id').where('id', 'in', demoUsers.map((user) => user.id)).execute()).map((row) => row.id));
-  for (const user of demoUsers.filter((candidate) => !existing.has(candidate.id))) {
-    await ctx.db
-      .insertInto('users')
-      .values({ id: user.id, email: user.email, name: user.name, role: user.role, password_hash: await hashPassword(user.password), created_at: new Date().toISOString() })
-      .onConflict((oc) => oc.doNothing())
-      .execute();
-  }
+  const createdAt = new Date().toISOString();
+  await ctx.db
+    .insertInto('users')
+    .values(demoUsers.map((user) => ({ ...user, created_at: createdAt })))
+    .onConflict((oc) => oc.doNothing())
+    .execute();
 }

@@ -2,48 +2,56 @@ import { problems, type Principal, type ServiceContext, type Static } from '@ago
 import type { CaptureRequest } from '../contract/api.ts';
 import { paymentCaptured, paymentDeclined, paymentRefunded } from '../contract/events.ts';
 import { append, readAll, readStream, type PaymentsDb } from '../storage/ledger.ts';
-import { charge, type ProcessorConfig } from './card-processor.ts';
+import { chargeWithDeadline, type ProcessorConfig } from './card-processor.ts';
 import { replay, type PaymentState, type PaymentStatus } from './replay.ts';
 
 type Saga = Static<typeof CaptureRequest>['saga'];
 type Ctx = ServiceContext<PaymentsDb, ProcessorConfig>;
 
+/** The answer to a saga command. A stream is never empty after capture or refund; 'none' cannot reach it. */
 function result(orderId: string, state: PaymentState) {
   return { orderId, status: (state.status === 'none' ? 'voided' : state.status) as PaymentStatus, reason: state.reason };
 }
 
 /**
- * Charges an order once. The processor is called outside any transaction (a slow card must not
- * hold the ledger); the outcome is then appended against the stream as it is now. If the order was
- * cancelled meanwhile (a void is recorded), a successful charge is refunded at once.
+ * Charges an order once. A stream that already holds anything (captured, declined, voided) is
+ * answered as it is: a repeated command or redelivered event never charges again, and an order
+ * cancelled before its charge is never charged. The processor is called outside any transaction
+ * (a slow card must not hold the ledger); the outcome is then appended against the stream as it is
+ * now. If the order was cancelled while the card was charged (a void landed meanwhile), the charge
+ * is recorded and refunded at once, so the books add up.
  */
 export async function capture(ctx: Ctx, input: Static<typeof CaptureRequest>) {
   const before = replay(await readStream(ctx.db, input.orderId));
-  if (before.status !== 'none' && before.status !== 'voided') return result(input.orderId, before);
-  const outcome = before.status === 'voided' ? null : await charge(ctx.config, input.cardToken);
+  if (before.status !== 'none') return result(input.orderId, before);
+  const outcome = await chargeWithDeadline(ctx.config, input.cardToken, input.amountCents);
   return ctx.transaction(async (tx) => {
     const state = replay(await readStream(tx.db, input.orderId));
     const money = { userId: input.userId, amountCents: input.amountCents, currency: input.currency };
-    const subject = input.orderId;
-    if (outcome && state.status === 'none') {
+    const captured = { orderId: input.orderId, amountCents: input.amountCents, currency: input.currency, saga: input.saga };
+    if (state.status === 'none') {
       if (outcome.captured) {
         await append(tx.db, input.orderId, state.version, [{ type: 'PaymentCaptured', data: money }]);
-        tx.publish(paymentCaptured, subject, { orderId: input.orderId, amountCents: input.amountCents, currency: input.currency, saga: input.saga });
+        tx.publish(paymentCaptured, input.orderId, captured);
       } else {
         await append(tx.db, input.orderId, state.version, [{ type: 'PaymentDeclined', data: { ...money, reason: outcome.reason } }]);
-        tx.publish(paymentDeclined, subject, { orderId: input.orderId, reason: outcome.reason, saga: input.saga });
+        tx.publish(paymentDeclined, input.orderId, { orderId: input.orderId, reason: outcome.reason, saga: input.saga });
       }
-    } else if (outcome?.captured && state.status === 'voided') {
-      // Cancelled while the card was being charged: keep the books straight, charge then refund.
+    } else if (state.status === 'voided' && outcome.captured) {
       await append(tx.db, input.orderId, state.version, [{ type: 'PaymentCaptured', data: money }, { type: 'PaymentRefunded', data: { amountCents: input.amountCents } }]);
-      tx.publish(paymentCaptured, subject, { orderId: input.orderId, amountCents: input.amountCents, currency: input.currency, saga: input.saga });
-      tx.publish(paymentRefunded, subject, { orderId: input.orderId, amountCents: input.amountCents, currency: input.currency, saga: input.saga });
+      tx.publish(paymentCaptured, input.orderId, captured);
+      tx.publish(paymentRefunded, input.orderId, captured);
     }
+    // Otherwise a concurrent duplicate recorded the outcome first: nothing to add.
     return result(input.orderId, replay(await readStream(tx.db, input.orderId)));
   });
 }
 
-/** Compensation: refunds what was captured and not yet refunded, or records a void if nothing was charged. */
+/**
+ * Compensation: refunds what was captured and not yet refunded, or records a void (a tombstone) if
+ * nothing was charged yet, so a charge that lands later is refunded at once. Declined, refunded or
+ * voided payments are left as they are; the answer is the payment as it now stands.
+ */
 export async function refund(ctx: Ctx, orderId: string, userId: string, saga: Saga) {
   return ctx.transaction(async (tx) => {
     const state = replay(await readStream(tx.db, orderId));

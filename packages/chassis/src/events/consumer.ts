@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { Compile } from 'typebox/compile';
+import { check } from '../contract/schema-check.ts';
 import type { EnvelopeOf, EventData, EventDefinition, EventEnvelope } from '../contract/events.ts';
 import { AppError } from '../contract/problems.ts';
 import type { ServiceContext, Tx } from '../service/context.ts';
@@ -51,7 +51,7 @@ export interface ConsumerRuntime<DB> {
 /** Wraps a consumer with inbox deduplication, schema check, tracing, metrics and the dead-letter rule. */
 export function subscriptionFor<DB>(definition: ConsumerDefinition<DB>, runtime: ConsumerRuntime<DB>): Subscription {
   const consumer = `${runtime.service}.${definition.name}`;
-  const validators = new Map(definition.events.map((event) => [event.type, Compile(event.schema)]));
+  const schemas = new Map(definition.events.map((event) => [event.type, event.schema]));
   const db = runtime.context.db as Kysely<any>;
   return {
     consumer,
@@ -67,10 +67,10 @@ export function subscriptionFor<DB>(definition: ConsumerDefinition<DB>, runtime:
       const started = performance.now();
       try {
         await withSpan(runtime.service, `consume ${envelope.type}`, SpanKind.CONSUMER, { 'messaging.message.id': envelope.id, 'messaging.consumer': consumer, 'agora.subject': envelope.subject, 'agora.attempt': delivery.attempt }, async () => {
-          const validator = validators.get(envelope.type)!;
-          if (!validator.Check(envelope.data)) {
-            const first = [...validator.Errors(envelope.data)][0];
-            throw new AppError('poison-event', 422, 'Event breaks its contract', { detail: `${first?.instancePath || '/'} ${first?.message}` });
+          const result = check(schemas.get(envelope.type)!, envelope.data);
+          if (!result.ok) {
+            const first = result.problems[0];
+            throw new AppError('poison-event', 422, 'Event breaks its contract', { detail: `${first?.path} ${first?.message}` });
           }
           const handled = await runOnce(definition, runtime.context, consumer, envelope);
           runtime.logger.info({ consumer, eventId: envelope.id, type: envelope.type, subject: envelope.subject, attempt: delivery.attempt }, handled ? 'event handled' : 'event already handled');

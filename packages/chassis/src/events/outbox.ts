@@ -1,22 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { Compile } from 'typebox/compile';
-import type { Validator } from 'typebox/compile';
+import { check } from '../contract/schema-check.ts';
 import type { EventDefinition, EventEnvelope } from '../contract/events.ts';
 import { currentTraceparent } from '../telemetry/tracing.ts';
 
-const validators = new WeakMap<EventDefinition, Validator>();
-
 /** Builds the envelope for an event, checking the payload against the producer's own schema. */
 export function envelopeFor<E extends EventDefinition>(source: string, definition: E, subject: string, data: unknown): EventEnvelope {
-  let validator = validators.get(definition);
-  if (!validator) {
-    validator = Compile(definition.schema);
-    validators.set(definition, validator);
-  }
-  if (!validator.Check(data)) {
-    const first = [...validator.Errors(data)][0];
-    throw new Error(`${definition.type} payload breaks its contract at ${first?.instancePath || '/'}: ${first?.message}`);
+  const result = check(definition.schema, data);
+  if (!result.ok) {
+    const first = result.problems[0];
+    throw new Error(`${definition.type} payload breaks its contract at ${first?.path}: ${first?.message}`);
   }
   return {
     id: randomUUID(),
