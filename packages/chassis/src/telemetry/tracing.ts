@@ -22,26 +22,19 @@ export interface SpanRecord {
 
 const RECENT_SPAN_LIMIT = 5000;
 
-/** Keeps the most recent finished spans in memory, for the console when no OTLP endpoint is set. */
+/** Keeps the most recent finished spans in memory (a ring), for the console when no OTLP endpoint is set. */
 class RecentSpans implements SpanProcessor {
-  readonly spans: SpanRecord[] = [];
+  readonly #ring: ReadableSpan[] = [];
+  #next = 0;
   onStart(): void {}
   onEnd(span: ReadableSpan): void {
-    const [seconds, nanos] = span.startTime;
-    const [durationSeconds, durationNanos] = span.duration;
-    this.spans.push({
-      traceId: span.spanContext().traceId,
-      spanId: span.spanContext().spanId,
-      parentSpanId: span.parentSpanContext?.spanId,
-      name: span.name,
-      service: String(span.attributes['agora.service'] ?? span.instrumentationScope.name),
-      kind: SpanKind[span.kind],
-      startTime: seconds * 1000 + nanos / 1e6,
-      durationMs: durationSeconds * 1000 + durationNanos / 1e6,
-      status: span.status.code === SpanStatusCode.ERROR ? 'error' : 'ok',
-      attributes: span.attributes,
-    });
-    if (this.spans.length > RECENT_SPAN_LIMIT) this.spans.splice(0, this.spans.length - RECENT_SPAN_LIMIT);
+    // Stored as is; turned into records only when someone asks, off the hot path.
+    this.#ring[this.#next] = span;
+    this.#next = (this.#next + 1) % RECENT_SPAN_LIMIT;
+  }
+  spans(): SpanRecord[] {
+    const ordered = this.#ring.length < RECENT_SPAN_LIMIT ? this.#ring : [...this.#ring.slice(this.#next), ...this.#ring.slice(0, this.#next)];
+    return ordered.map(toRecord);
   }
   forceFlush(): Promise<void> {
     return Promise.resolve();
@@ -49,6 +42,23 @@ class RecentSpans implements SpanProcessor {
   shutdown(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+function toRecord(span: ReadableSpan): SpanRecord {
+  const [seconds, nanos] = span.startTime;
+  const [durationSeconds, durationNanos] = span.duration;
+  return {
+    traceId: span.spanContext().traceId,
+    spanId: span.spanContext().spanId,
+    parentSpanId: span.parentSpanContext?.spanId,
+    name: span.name,
+    service: String(span.attributes['agora.service'] ?? span.instrumentationScope.name),
+    kind: SpanKind[span.kind],
+    startTime: seconds * 1000 + nanos / 1e6,
+    durationMs: durationSeconds * 1000 + durationNanos / 1e6,
+    status: span.status.code === SpanStatusCode.ERROR ? 'error' : 'ok',
+    attributes: span.attributes,
+  };
 }
 
 const recent = new RecentSpans();
@@ -79,7 +89,8 @@ export async function flushTracing(): Promise<void> {
 }
 
 export function recentSpans(traceId?: string): SpanRecord[] {
-  return traceId ? recent.spans.filter((span) => span.traceId === traceId) : [...recent.spans];
+  const spans = recent.spans();
+  return traceId ? spans.filter((span) => span.traceId === traceId) : spans;
 }
 
 /** Runs `work` inside a new span named `service.operation`, a child of `parent` or of the active span. */
