@@ -1,9 +1,10 @@
 import { Type, defineService, reply } from '@agora/chassis';
 import { paymentsApi } from './contract/api.ts';
 import { paymentEvents } from './contract/events.ts';
-import { capture, ledgerTotals, paymentOf, refund } from './handlers/payments.ts';
+import { capture, refund } from './handlers/payment-commands.ts';
+import { ledgerTotals, paymentOf } from './handlers/payment-queries.ts';
 import { capturePayment, refundPayment } from './handlers/reactions.ts';
-import { paymentsStorage } from './storage/ledger.ts';
+import { paymentsStorage } from './storage/payments-db.ts';
 
 /** Payments: an event-sourced ledger of charges and refunds, one stream per order. */
 export const payments = defineService({
@@ -13,8 +14,8 @@ export const payments = defineService({
   publishes: paymentEvents,
   dependsOn: [],
   config: Type.Object({
-    PAYMENT_TIMEOUT_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1_000 }),
-    PAYMENT_PROCESSOR_SLOW_MS: Type.Integer({ minimum: 0, maximum: 120_000, default: 3_000 }),
+    PAYMENT_TIMEOUT_MS: Type.Integer({ minimum: 10, maximum: 60_000, default: 1_000 }), // 1 s for the processor to answer
+    PAYMENT_PROCESSOR_SLOW_MS: Type.Integer({ minimum: 0, maximum: 120_000, default: 3_000 }), // 3 s: tok_slow misses the deadline
   }),
   storage: paymentsStorage,
   create: (ctx) => ({

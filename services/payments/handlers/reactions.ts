@@ -1,8 +1,8 @@
 import { consume, type ServiceContext } from '@agora/chassis';
 import { orderCancelled, orderCreated } from '@agora/orders/contract/events';
-import type { PaymentsDb } from '../storage/ledger.ts';
+import type { PaymentsDb } from '../storage/payments-db.ts';
 import type { ProcessorConfig } from './card-processor.ts';
-import { capture, refund } from './payments.ts';
+import { capture, refund } from './payment-commands.ts';
 
 type Ctx = ServiceContext<PaymentsDb, ProcessorConfig>;
 

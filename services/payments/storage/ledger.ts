@@ -1,48 +1,40 @@
-import { defineStorage, problems, type Kysely } from '@agora/chassis';
-import { createLedger } from './migrations/001-ledger.ts';
+import { problems, type Kysely, type Selectable } from '@agora/chassis';
+import type { LedgerEvent, PaymentEventsTable, PaymentsDb } from './payments-db.ts';
 
-export interface PaymentEventsTable {
-  stream_id: string;
-  version: number;
-  type: LedgerEvent['type'];
-  data: string;
-  recorded_at: string;
-}
-
-export interface PaymentsDb {
-  payment_events: PaymentEventsTable;
-}
-
-export const paymentsStorage = defineStorage<PaymentsDb>({ '001-ledger': createLedger });
-
-/** What the ledger records. Facts in the past tense; the payment's state is derived from them. */
-export type LedgerEvent =
-  | { type: 'PaymentCaptured'; data: { userId: string; amountCents: number; currency: string } }
-  | { type: 'PaymentDeclined'; data: { userId: string; amountCents: number; currency: string; reason: string } }
-  | { type: 'PaymentRefunded'; data: { amountCents: number } }
-  | { type: 'PaymentVoided'; data: { userId: string; reason: string } };
-
+/** A ledger event as stored: its place in the stream and when it was recorded. */
 export type RecordedEvent = LedgerEvent & { version: number; recordedAt: string };
 
-export async function readStream(db: Kysely<PaymentsDb>, orderId: string): Promise<RecordedEvent[]> {
-  const rows = await db.selectFrom('payment_events').selectAll().where('stream_id', '=', orderId).orderBy('version').execute();
-  return rows.map((row) => ({ type: row.type, data: JSON.parse(row.data), version: Number(row.version), recordedAt: row.recorded_at }) as RecordedEvent);
+function recorded(row: Selectable<PaymentEventsTable>): RecordedEvent {
+  return { type: row.type, data: JSON.parse(row.data), version: Number(row.version), recordedAt: row.recorded_at } as RecordedEvent;
 }
 
+/** One order's stream, oldest first. Inside a transaction pass `tx.db`, so the append that follows sees the same stream. */
+export async function readStream(db: Kysely<PaymentsDb>, orderId: string): Promise<RecordedEvent[]> {
+  const rows = await db.selectFrom('payment_events').selectAll().where('stream_id', '=', orderId).orderBy('version').execute();
+  return rows.map(recorded);
+}
+
+/** Every stream, for totals an auditor would recompute. */
 export async function readAll(db: Kysely<PaymentsDb>): Promise<Map<string, RecordedEvent[]>> {
   const rows = await db.selectFrom('payment_events').selectAll().orderBy('stream_id').orderBy('version').execute();
   const streams = new Map<string, RecordedEvent[]>();
   for (const row of rows) {
     const stream = streams.get(row.stream_id) ?? [];
-    stream.push({ type: row.type, data: JSON.parse(row.data), version: Number(row.version), recordedAt: row.recorded_at } as RecordedEvent);
+    stream.push(recorded(row));
     streams.set(row.stream_id, stream);
   }
   return streams;
 }
 
+function isUniqueViolation(error: unknown): boolean {
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  return code === '23505' || (typeof message === 'string' && message.includes('UNIQUE constraint failed'));
+}
+
 /**
- * Appends after `expectedVersion`. Two writers expecting the same version collide on the primary
- * key; the loser fails (and its delivery or request is retried against the new state).
+ * The only write to the ledger: inserts after `expectedVersion` (optimistic concurrency; never an
+ * update or delete). Two writers expecting the same version collide on the primary key; the loser
+ * gets a retriable 503, and its delivery or request is retried against the new state.
  */
 export async function append(db: Kysely<PaymentsDb>, orderId: string, expectedVersion: number, events: LedgerEvent[]): Promise<void> {
   const now = new Date().toISOString();
@@ -52,6 +44,7 @@ export async function append(db: Kysely<PaymentsDb>, orderId: string, expectedVe
       .values(events.map((event, index) => ({ stream_id: orderId, version: expectedVersion + index + 1, type: event.type, data: JSON.stringify(event.data), recorded_at: now })))
       .execute();
   } catch (error) {
-    throw problems.unavailable(`payment ${orderId} changed concurrently; retry`, { extensions: { cause: (error as Error).message } });
+    if (!isUniqueViolation(error)) throw error;
+    throw problems.unavailable(`payment ${orderId} changed concurrently; retry`);
   }
 }

@@ -1,16 +1,17 @@
-import { problems, type Principal, type ServiceContext, type Static } from '@agora/chassis';
+import type { ServiceContext, Static } from '@agora/chassis';
 import type { CaptureRequest } from '../contract/api.ts';
 import { paymentCaptured, paymentDeclined, paymentRefunded } from '../contract/events.ts';
-import { append, readAll, readStream, type PaymentsDb } from '../storage/ledger.ts';
+import { append, readStream } from '../storage/ledger.ts';
+import type { PaymentsDb } from '../storage/payments-db.ts';
 import { chargeWithDeadline, type ProcessorConfig } from './card-processor.ts';
-import { replay, type PaymentState, type PaymentStatus } from './replay.ts';
+import { replay, statusOf, type PaymentState } from './replay.ts';
 
 type Saga = Static<typeof CaptureRequest>['saga'];
 type Ctx = ServiceContext<PaymentsDb, ProcessorConfig>;
 
-/** The answer to a saga command. A stream is never empty after capture or refund; 'none' cannot reach it. */
+/** The answer to a saga command (PaymentResult). */
 function result(orderId: string, state: PaymentState) {
-  return { orderId, status: (state.status === 'none' ? 'voided' : state.status) as PaymentStatus, reason: state.reason };
+  return { orderId, status: statusOf(state), reason: state.reason };
 }
 
 /**
@@ -28,19 +29,19 @@ export async function capture(ctx: Ctx, input: Static<typeof CaptureRequest>) {
   return ctx.transaction(async (tx) => {
     const state = replay(await readStream(tx.db, input.orderId));
     const money = { userId: input.userId, amountCents: input.amountCents, currency: input.currency };
-    const captured = { orderId: input.orderId, amountCents: input.amountCents, currency: input.currency, saga: input.saga };
+    const charged = { orderId: input.orderId, amountCents: input.amountCents, currency: input.currency, saga: input.saga };
     if (state.status === 'none') {
       if (outcome.captured) {
         await append(tx.db, input.orderId, state.version, [{ type: 'PaymentCaptured', data: money }]);
-        tx.publish(paymentCaptured, input.orderId, captured);
+        tx.publish(paymentCaptured, input.orderId, charged);
       } else {
         await append(tx.db, input.orderId, state.version, [{ type: 'PaymentDeclined', data: { ...money, reason: outcome.reason } }]);
         tx.publish(paymentDeclined, input.orderId, { orderId: input.orderId, reason: outcome.reason, saga: input.saga });
       }
     } else if (state.status === 'voided' && outcome.captured) {
       await append(tx.db, input.orderId, state.version, [{ type: 'PaymentCaptured', data: money }, { type: 'PaymentRefunded', data: { amountCents: input.amountCents } }]);
-      tx.publish(paymentCaptured, input.orderId, captured);
-      tx.publish(paymentRefunded, input.orderId, captured);
+      tx.publish(paymentCaptured, input.orderId, charged);
+      tx.publish(paymentRefunded, input.orderId, charged);
     }
     // Otherwise a concurrent duplicate recorded the outcome first: nothing to add.
     return result(input.orderId, replay(await readStream(tx.db, input.orderId)));
@@ -64,43 +65,4 @@ export async function refund(ctx: Ctx, orderId: string, userId: string, saga: Sa
     }
     return result(orderId, replay(await readStream(tx.db, orderId)));
   });
-}
-
-/** The payment as its owner (or an admin) sees it; anyone else gets the same 404 as for no payment. */
-export async function paymentOf(ctx: Ctx, orderId: string, principal: Principal | undefined) {
-  if (!principal) throw problems.unauthorized('a bearer token is required');
-  const events = await readStream(ctx.db, orderId);
-  const state = replay(events);
-  const allowed = principal.role === 'admin' || (state.userId !== null && state.userId === principal.sub);
-  if (events.length === 0 || !allowed) throw problems.notFound(`no payment for order ${orderId}`);
-  return {
-    orderId,
-    status: result(orderId, state).status,
-    amountCents: state.amountCents,
-    currency: state.currency,
-    capturedCents: state.capturedCents,
-    refundedCents: state.refundedCents,
-    reason: state.reason,
-    ledger: events.map((event) => ({
-      version: event.version,
-      type: event.type,
-      amountCents: 'amountCents' in event.data ? event.data.amountCents : 0,
-      at: event.recordedAt,
-    })),
-  };
-}
-
-/** Totals over every stream, replayed from the ledger (the books, as an auditor would recompute them). */
-export async function ledgerTotals(ctx: Ctx) {
-  const streams = await readAll(ctx.db);
-  let capturedCents = 0;
-  let refundedCents = 0;
-  let events = 0;
-  for (const stream of streams.values()) {
-    const state = replay(stream);
-    capturedCents += state.capturedCents;
-    refundedCents += state.refundedCents;
-    events += stream.length;
-  }
-  return { payments: streams.size, capturedCents, refundedCents, netCents: capturedCents - refundedCents, events };
 }
