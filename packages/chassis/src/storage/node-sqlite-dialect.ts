@@ -10,23 +10,39 @@ function bindable(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
   });
 }
 
-/** Adapts node:sqlite (built into Node 24) to the better-sqlite3 shape Kysely's SqliteDialect expects. */
+const STATEMENT_CACHE_LIMIT = 500;
+
+/**
+ * Adapts node:sqlite (built into Node 24) to the better-sqlite3 shape Kysely's SqliteDialect expects.
+ * Prepared statements are kept per SQL text: Kysely emits the same text for the same query shape,
+ * and preparing is most of the cost of a small query.
+ */
 class NodeSqliteDatabase implements SqliteDatabase {
   readonly #db: DatabaseSync;
+  readonly #statements = new Map<string, SqliteStatement>();
   constructor(db: DatabaseSync) {
     this.#db = db;
   }
   close(): void {
+    this.#statements.clear();
     if (this.#db.isOpen) this.#db.close();
   }
   prepare(sql: string): SqliteStatement {
+    const cached = this.#statements.get(sql);
+    if (cached) return cached;
     const statement = this.#db.prepare(sql);
-    return {
+    const adapted: SqliteStatement = {
       reader: statement.columns().length > 0,
       all: (parameters) => statement.all(...bindable(parameters)),
       run: (parameters) => statement.run(...bindable(parameters)),
       iterate: (parameters) => statement.iterate(...bindable(parameters)) as IterableIterator<unknown>,
     };
+    // Schema changes (migrations) use one-off statements: only plain DML is worth keeping.
+    if (/^\s*(select|insert|update|delete|with)\b/i.test(sql)) {
+      if (this.#statements.size >= STATEMENT_CACHE_LIMIT) this.#statements.delete(this.#statements.keys().next().value!);
+      this.#statements.set(sql, adapted);
+    }
+    return adapted;
   }
 }
 
