@@ -21,7 +21,8 @@ export interface SqliteBusOptions {
 export class SqliteEventBus implements EventBus {
   readonly #db: DatabaseSync;
   readonly #options: SqliteBusOptions;
-  readonly #waiters = new Set<() => void>();
+  /** Idle consumers and the event types they wait for: a publish wakes only those it concerns. */
+  readonly #waiters = new Map<() => void, ReadonlySet<string>>();
   readonly #handles = new Set<SubscriptionHandle>();
 
   constructor(options: SqliteBusOptions) {
@@ -47,7 +48,8 @@ export class SqliteEventBus implements EventBus {
       this.#db.exec('ROLLBACK');
       throw error;
     }
-    for (const wake of [...this.#waiters]) wake();
+    const published = new Set(envelopes.map((envelope) => envelope.type));
+    for (const [wake, types] of [...this.#waiters]) if ([...published].some((type) => types.has(type))) wake();
   }
 
   subscribe(subscription: Subscription): SubscriptionHandle {
@@ -73,10 +75,11 @@ export class SqliteEventBus implements EventBus {
     const position = this.#db.prepare('SELECT position FROM consumers WHERE name = ?');
     const advance = this.#db.prepare('UPDATE consumers SET position = ? WHERE name = ?');
     let cursor = Number((position.get(subscription.consumer) as { position: number }).position);
+    const types = new Set(subscription.types);
     while (running()) {
       const rows = fetch.all(cursor, ...subscription.types, subscription.concurrency) as Array<{ seq: number; envelope: string }>;
       if (rows.length === 0) {
-        await this.#idle(setWake);
+        await this.#idle(types, setWake);
         continue;
       }
       const delivered = await Promise.all(rows.map((row) => this.#deliver(subscription, JSON.parse(row.envelope) as EventEnvelope, running)));
@@ -106,7 +109,7 @@ export class SqliteEventBus implements EventBus {
     return true;
   }
 
-  #idle(setWake: (wake: () => void) => void): Promise<void> {
+  #idle(types: ReadonlySet<string>, setWake: (wake: () => void) => void): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
@@ -114,7 +117,7 @@ export class SqliteEventBus implements EventBus {
         resolve();
       };
       const timer = setTimeout(done, this.#options.pollIntervalMs ?? 500);
-      this.#waiters.add(done);
+      this.#waiters.set(done, types);
       setWake(done);
     });
   }
