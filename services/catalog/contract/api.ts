@@ -12,13 +12,9 @@ export const ProductV1 = Type.Object({
   currency: Type.String(),
 });
 
-/** v2 adds fields and removes none. */
+/** v2 adds fields and removes none: it is v1's properties plus new ones, by construction. */
 export const ProductV2 = Type.Object({
-  id: Type.String(),
-  sku: Type.String(),
-  name: Type.String(),
-  priceCents: Type.Integer({ minimum: 0 }),
-  currency: Type.String(),
+  ...ProductV1.properties,
   description: Type.String(),
   category: Type.String(),
   version: Type.Integer(),
