@@ -4,7 +4,7 @@ import type { EnvelopeOf, EventData, EventDefinition, EventEnvelope } from '../c
 import { AppError } from '../contract/problems.ts';
 import type { ServiceContext, Tx } from '../service/context.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import { eventDuration, eventsConsumed } from '../telemetry/metrics.ts';
+import { deadLetters, eventDuration, eventsConsumed } from '../telemetry/metrics.ts';
 import { SpanKind, contextFromTraceparent, withSpan } from '../telemetry/tracing.ts';
 import type { Delivery, Subscription } from './bus.ts';
 import { recordDeadLetter } from './dead-letters.ts';
@@ -79,7 +79,7 @@ export function subscriptionFor<DB>(definition: ConsumerDefinition<DB>, runtime:
       } catch (error) {
         const terminal = error instanceof AppError && error.terminal;
         if (terminal || delivery.attempt >= runtime.maxDeliver) {
-          await recordDeadLetter(db, consumer, envelope, error as Error, delivery.attempt);
+          if (await recordDeadLetter(db, consumer, envelope, error as Error, delivery.attempt)) deadLetters.inc({ service: runtime.service });
           eventsConsumed.inc({ ...labels, outcome: 'dead-lettered' });
           runtime.logger.error({ consumer, eventId: envelope.id, type: envelope.type, attempt: delivery.attempt, err: error }, 'event dead-lettered');
           return;

@@ -44,7 +44,7 @@ export interface EmbeddedSystem {
 export async function startEmbedded(definitions: ServiceDefinition[], options: EmbeddedOptions): Promise<EmbeddedSystem> {
   const bus = new SqliteEventBus({ path: join(options.dataDir, 'bus.db'), duplicateDeliveries: options.verifyIdempotency });
   const directory = new LocalDirectory();
-  const runtimes = await Promise.all(
+  const started = await Promise.allSettled(
     definitions.map((definition) =>
       ServiceRuntime.create(definition, {
         dataDir: options.dataDir,
@@ -59,6 +59,14 @@ export async function startEmbedded(definitions: ServiceDefinition[], options: E
       }),
     ),
   );
+  const failed = started.find((result) => result.status === 'rejected');
+  if (failed) {
+    // Leave nothing half-started behind: close what did start, then report the first failure.
+    await Promise.all(started.map((result) => (result.status === 'fulfilled' ? result.value.stop() : undefined)));
+    await bus.close();
+    throw failed.reason;
+  }
+  const runtimes = started.map((result) => (result as PromiseFulfilledResult<ServiceRuntime>).value);
   for (const runtime of runtimes) directory.add(runtime.name, new InProcessTransport(runtime.app));
   for (const runtime of runtimes) runtime.start();
   return {

@@ -175,6 +175,7 @@ export class ServiceRuntime {
         this.logger.warn({ err: error, consumer: letter.consumer, eventId: letter.envelope.id }, 'dead letter replay failed');
       }
     }
+    deadLetters.set({ service: this.name }, failed);
     return { replayed, failed };
   }
 
