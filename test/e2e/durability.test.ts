@@ -82,12 +82,4 @@ describe('durability: SIGKILL in the middle of sagas', () => {
       rmSync(dataDir, { recursive: true, force: true });
     }
   });
-
-  it('drains and exits 0 on SIGTERM', async () => {
-    const shop = await launchShop();
-    const code = await shop.kill('SIGTERM');
-    assert.equal(code, 0);
-    assert.ok(shop.logs.some((line) => line.msg === 'stopped'));
-    rmSync(shop.dataDir, { recursive: true, force: true });
-  });
 });

@@ -17,9 +17,30 @@ const DEMO_ACCOUNTS = [
   { email: 'admin@example.com', password: 'admin-password', role: 'admin' },
 ];
 
+/**
+ * Checks the platform's settings and every service's before anything starts, so one run reports
+ * every bad variable at once (a service's are prefixed with its name).
+ */
+function checkConfiguration(env: NodeJS.ProcessEnv): PlatformConfig {
+  const problems: string[] = [];
+  const attempt = <T>(read: () => T, prefix: string): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems.map((problem) => prefix + problem));
+      return undefined;
+    }
+  };
+  const config = attempt(() => loadConfig(PlatformConfigSchema, env), '');
+  for (const service of services) attempt(() => loadConfig(service.config, env), `${service.name}: `);
+  if (problems.length > 0 || !config) throw new ConfigError(problems);
+  return config;
+}
+
 /** Starts the embedded topology: every service in this process, then the gateway on PORT. */
 export async function startShop(env: NodeJS.ProcessEnv = process.env): Promise<RunningShop> {
-  const config = loadConfig(PlatformConfigSchema, env);
+  const config = checkConfiguration(env);
   if (config.AGORA_TOPOLOGY !== 'embedded') {
     throw new ConfigError([`AGORA_TOPOLOGY=${config.AGORA_TOPOLOGY}: only the embedded topology is available in this build`]);
   }

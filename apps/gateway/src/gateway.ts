@@ -95,7 +95,10 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     app,
     async stop() {
       clearInterval(sweeper);
-      await app.close();
+      // close() stops accepting and waits for in-flight requests; a kept-alive connection turns idle
+      // only after its last response, so keep closing idle ones until everything is done.
+      const closeIdle = setInterval(() => app.server.closeIdleConnections(), 100);
+      await app.close().finally(() => clearInterval(closeIdle));
       await database.close();
     },
   };
