@@ -44,6 +44,7 @@ describe('observability: traces across HTTP and events, logs, metrics, health', 
     const metrics = await fetch(`${shop.url}/metrics`).then((response) => response.text());
     for (const series of [
       'agora_http_requests_total{service="orders",method="POST",route="/api/v1/orders",status="202"}',
+      'agora_http_requests_total{service="gateway",method="POST",route="/api/v1/orders",status="202"}',
       'agora_http_request_duration_seconds_bucket',
       'agora_calls_total{service="orders",target="catalog",operation="lookupPrices",outcome="ok"}',
       'agora_events_consumed_total{service="inventory",consumer="inventory.reserve-stock",type="order.created.v1",outcome="ok"}',

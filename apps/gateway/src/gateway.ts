@@ -6,6 +6,7 @@ import {
   Caller,
   chassisApi,
   defaultResilience,
+  installHttpMetrics,
   installProblemHandlers,
   openServiceDatabase,
   registry,
@@ -61,6 +62,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app, logger);
+  installHttpMetrics(app, 'gateway');
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
 
   await app.register(swagger, { mode: 'static', specification: { document: publicOpenApi(publicContracts, options.config.IDEMPOTENCY_TTL_SECONDS) as never } });

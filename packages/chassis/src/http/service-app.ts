@@ -7,6 +7,15 @@ import { httpDuration, httpRequests, registry } from '../telemetry/metrics.ts';
 import { installProblemHandlers, sendProblem } from './problem-handler.ts';
 import { serializerCompiler, validatorCompiler } from './validation.ts';
 
+/** RED per route: every answered request counted by route template and status, and timed. */
+export function installHttpMetrics(app: FastifyInstance, service: string): void {
+  app.addHook('onResponse', async (request, reply) => {
+    const route = request.routeOptions.url ?? 'unmatched';
+    httpRequests.inc({ service, method: request.method, route, status: String(reply.statusCode) });
+    httpDuration.observe({ service, method: request.method, route }, reply.elapsedTime / 1000);
+  });
+}
+
 export interface AppOptions {
   service: string;
   description: string;
@@ -25,11 +34,7 @@ export async function createServiceApp(options: AppOptions): Promise<FastifyInst
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app, options.logger);
 
-  app.addHook('onResponse', async (request, reply) => {
-    const route = request.routeOptions.url ?? 'unmatched';
-    httpRequests.inc({ service: options.service, method: request.method, route, status: String(reply.statusCode) });
-    httpDuration.observe({ service: options.service, method: request.method, route }, reply.elapsedTime / 1000);
-  });
+  installHttpMetrics(app, options.service);
 
   app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', service: options.service }));
   app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
