@@ -11,6 +11,7 @@ import { consume } from './consumer.ts';
 
 const pinged = defineEvent('probe', 'probe.pinged.v1', Type.Object({ n: Type.Integer() }), 'A test event.');
 const retracted = defineEvent('probe', 'probe.retracted.v1', Type.Object({ n: Type.Integer() }), 'An event whose handler rolls back one transaction, then commits another.');
+const stuck = defineEvent('probe', 'probe.stuck.v1', Type.Object({ n: Type.Integer() }), 'An event whose handler fails until it is fixed.');
 const poisoned = defineEvent('probe', 'probe.poisoned.v1', Type.Object({ n: Type.Integer() }), 'An event its consumer always refuses.');
 
 interface ProbeDb {
@@ -18,6 +19,7 @@ interface ProbeDb {
 }
 
 let failuresLeft = 0;
+let stuckHandlerFixed = false;
 let handlerRuns = 0;
 
 const probe = defineService({
@@ -27,7 +29,7 @@ const probe = defineService({
     ping: { method: 'POST', path: '/internal/v1/ping', access: 'internal', summary: 'publish one event', body: Type.Object({ n: Type.Integer() }), response: { 200: Type.Object({ ok: Type.Boolean() }) } },
     effects: { method: 'GET', path: '/internal/v1/effects', access: 'internal', summary: 'effects applied', response: { 200: Type.Object({ items: Type.Array(Type.Integer()) }) } },
   }),
-  publishes: [pinged, retracted, poisoned],
+  publishes: [pinged, retracted, stuck, poisoned],
   dependsOn: [],
   config: Type.Object({}),
   storage: defineStorage<ProbeDb>({
@@ -62,6 +64,12 @@ const probe = defineService({
             throw new Error('changed my mind');
           })
           .catch(() => undefined);
+        await c.transaction(async (tx) => {
+          await tx.db.insertInto('effects').values({ event_id: event.id, n: event.data.n }).execute();
+        });
+      }),
+      consume(stuck, 'until-fixed', async (event, c) => {
+        if (!stuckHandlerFixed) throw new Error('a bug, fixed in the next release');
         await c.transaction(async (tx) => {
           await tx.db.insertInto('effects').values({ event_id: event.id, n: event.data.n }).execute();
         });
@@ -115,15 +123,36 @@ describe('outbox, relay, inbox and dead letters', () => {
     assert.equal(applied.body.items.filter((n: number) => n === 7).length, 1);
   });
 
+  it('parks an event after the last delivery attempt, keeps consuming, and replays it once fixed', async () => {
+    await shop.publish(stuck, 's', { n: 9 });
+    const parked = await eventually(async () => {
+      const response = await shop.request('probe', { method: 'GET', url: '/internal/v1/chassis/dead-letters' });
+      return response.body.items.find((item: { consumer: string }) => item.consumer === 'probe.until-fixed');
+    }, 10_000, 'the stuck event to be parked');
+    assert.equal(parked.attempts, 3, 'bounded deliveries (maxDeliver)');
+    stuckHandlerFixed = true;
+    // The consumer moved past the parked event: the next one is handled while the first stays parked.
+    await shop.publish(stuck, 's2', { n: 10 });
+    await eventually(async () => (await shop.request('probe', { method: 'GET', url: '/internal/v1/effects' })).body.items.includes(10) || undefined);
+    assert.ok(!(await shop.request('probe', { method: 'GET', url: '/internal/v1/effects' })).body.items.includes(9));
+    const replay = await shop.request('probe', { method: 'POST', url: '/internal/v1/chassis/dead-letters/replay' });
+    assert.equal(replay.body.replayed, 1);
+    const applied = await shop.request('probe', { method: 'GET', url: '/internal/v1/effects' });
+    assert.equal(applied.body.items.filter((n: number) => n === 9).length, 1);
+    const again = await shop.request('probe', { method: 'POST', url: '/internal/v1/chassis/dead-letters/replay' });
+    assert.equal(again.body.replayed, 0, 'a replayed letter is not replayed twice');
+  });
+
   it('dead-letters a refused event at once and replays it on demand', async () => {
     await shop.publish(poisoned, 'x', { n: 3 });
     const letters = await eventually(async () => {
       const response = await shop.request('probe', { method: 'GET', url: '/internal/v1/chassis/dead-letters' });
-      return response.body.items.length === 1 ? response.body.items : undefined;
+      const refused = response.body.items.filter((item: { consumer: string }) => item.consumer === 'probe.refuse');
+      return refused.length > 0 ? refused : undefined;
     });
-    assert.equal(letters[0].consumer, 'probe.refuse');
-    assert.equal(letters[0].attempts, 1);
+    assert.equal(letters.length, 1, 'parked once, though delivered twice');
+    assert.equal(letters[0].attempts, 1, 'a 4xx refusal is not retried');
     const replay = await shop.request('probe', { method: 'POST', url: '/internal/v1/chassis/dead-letters/replay' });
-    assert.deepEqual(replay.body, { replayed: 0, failed: 1 });
+    assert.equal(replay.body.failed, 1, 'still refused: it stays parked');
   });
 });
