@@ -13,11 +13,15 @@ export interface DeadLetter {
 }
 
 /** Parks an event that could not be handled, so the consumer can move on and an operator can replay it. */
+export async function isParked(db: Kysely<any>, consumer: string, eventId: string): Promise<boolean> {
+  const parked = await db.selectFrom('dead_letters').select('seq').where('consumer', '=', consumer).where('event_id', '=', eventId).where('replayed_at', 'is', null).executeTakeFirst();
+  return parked !== undefined;
+}
+
 /** Returns false when the event was already parked (a redelivered copy). */
 export async function recordDeadLetter(db: Kysely<any>, consumer: string, envelope: EventEnvelope, error: Error, attempts: number): Promise<boolean> {
   // A redelivered copy of a parked event is parked once.
-  const parked = await db.selectFrom('dead_letters').select('seq').where('consumer', '=', consumer).where('event_id', '=', envelope.id).where('replayed_at', 'is', null).executeTakeFirst();
-  if (parked) return false;
+  if (await isParked(db, consumer, envelope.id)) return false;
   await db
     .insertInto('dead_letters')
     .values({ consumer, event_id: envelope.id, envelope: JSON.stringify(envelope), error: error.message || String(error), attempts, failed_at: new Date().toISOString() })

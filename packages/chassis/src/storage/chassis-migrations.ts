@@ -49,6 +49,7 @@ export const chassisMigrations: Record<string, ServiceMigration> = {
         .addColumn('failed_at', 'text', (c) => c.notNull())
         .addColumn('replayed_at', 'text')
         .execute();
+      await db.schema.createIndex('dead_letters_by_event').on('dead_letters').columns(['consumer', 'event_id']).execute();
     },
   },
 };
