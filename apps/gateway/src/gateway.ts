@@ -1,6 +1,4 @@
 import compress from '@fastify/compress';
-import swagger from '@fastify/swagger';
-import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import {
   Caller,
@@ -22,6 +20,7 @@ import { registerAdminRoutes } from './admin.ts';
 import { TokenVerifier } from './auth.ts';
 import type { GatewayConfig } from './config.ts';
 import { IdempotencyStore, gatewayMigrations, type GatewayDb } from './idempotency.ts';
+import { registerDocs } from './docs.ts';
 import { publicOpenApi } from './openapi.ts';
 import { registerProxyRoutes } from './proxy.ts';
 import { RateLimiter } from './rate-limit.ts';
@@ -65,9 +64,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   installHttpMetrics(app, 'gateway');
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
 
-  await app.register(swagger, { mode: 'static', specification: { document: publicOpenApi(publicContracts, options.config.IDEMPOTENCY_TTL_SECONDS) as never } });
-  await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  let openApi: unknown;
+  app.get('/openapi.json', async () => (openApi ??= publicOpenApi(publicContracts, options.config.IDEMPOTENCY_TTL_SECONDS)));
+  registerDocs(app);
 
   await app.register(async (proxied) => {
     // Bodies pass through unparsed: the owning service validates them against its contract.
@@ -77,8 +76,8 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   });
   registerAdminRoutes(app, services, caller, deps);
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', service: 'gateway' }));
-  app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/healthz', async () => ({ status: 'ok', service: 'gateway' }));
+  app.get('/readyz', async (request, reply) => {
     const states = await Promise.all(
       services.map(async (service) => [service, await caller.call(chassisApi, 'status', {}, { target: service }).then((status) => (status.ready ? 'up' : 'down'), () => 'down')] as const),
     );
@@ -86,9 +85,9 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (states.every(([, state]) => state === 'up')) return { status: 'ready', checks };
     return sendProblem(reply, problems.unavailable('not ready', { extensions: { checks } }), request.url);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => reply.redirect('/console/'));
-  app.get('/console/', { schema: { hide: true } }, async (_request, reply) => reply.type('text/html; charset=utf-8').send(consolePage(services)));
+  app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  app.get('/', async (_request, reply) => reply.redirect('/console/'));
+  app.get('/console/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(consolePage(services)));
 
   const sweeper = setInterval(() => void idempotency.sweep().catch((error) => logger.warn({ err: error }, 'idempotency sweep failed')), SWEEP_INTERVAL_MS);
   sweeper.unref();

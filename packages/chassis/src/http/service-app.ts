@@ -36,15 +36,15 @@ export async function createServiceApp(options: AppOptions): Promise<FastifyInst
 
   installHttpMetrics(app, options.service);
 
-  app.get('/healthz', { schema: { hide: true } }, async () => ({ status: 'ok', service: options.service }));
-  app.get('/readyz', { schema: { hide: true } }, async (request, reply) => {
+  app.get('/healthz', async () => ({ status: 'ok', service: options.service }));
+  app.get('/readyz', async (request, reply) => {
     const checks = await options.readiness();
     if (Object.values(checks).every((state) => state === 'up')) return { status: 'ready', checks };
     return sendProblem(reply, problems.unavailable('not ready', { extensions: { checks } }), request.url);
   });
-  app.get('/metrics', { schema: { hide: true } }, async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
   let document: unknown;
-  app.get('/openapi.json', { schema: { hide: true } }, async () => {
+  app.get('/openapi.json', async () => {
     document ??= openApiFor(options.contracts, { title: `Agora ${options.service}`, version: options.contracts[0]?.version ?? '1.0.0', description: options.description });
     return document;
   });
