@@ -160,6 +160,7 @@ async function main() {
       `| idle RSS after start | ≤ 150 MB | ${startup.idleRssMb} MB |`,
       `| checkout POST latency p50 / p99 (${checkout.checkouts} checkouts, ${checkout.concurrency} concurrent) | — | ${checkout.postP50Ms} / ${checkout.postP99Ms} ms |`,
       `| checkout accepted → SHIPPED p50 / p99 | — | ${checkout.toShippedP50Ms} / ${checkout.toShippedP99Ms} ms |`,
+      `| checkouts completed per second (same run) | — | ${checkout.checkoutsPerSecond}/s |`,
       `| authenticated \`GET /api/v1/products/:id\` (50 connections, ${READ_SECONDS} s) | — | ${reads.requestsPerSecond} req/s, p99 ${reads.latencyP99Ms} ms, ${reads.non2xx} non-2xx |`,
     ].join('\n');
     writeFileSync(join(ROOT, 'bench/results/embedded.md'), `${table}\n`);
