@@ -61,6 +61,10 @@ describe('catalog through the gateway: pagination, versions, compression, rate l
     const docs = await fetch(`${shop.url}/docs/`);
     assert.equal(docs.status, 200);
     assert.match(await docs.text(), /swagger/i);
+    for (const name of ['constructor', '__proto__', 'toString', '..%2Fpackage.json']) {
+      const missing = await fetch(`${shop.url}/docs/${name}`);
+      assert.equal(missing.status, 404, name);
+    }
   });
 });
 
@@ -84,5 +88,13 @@ describe('rate limiting', () => {
     assert.ok(limited, `no 429 in ${statuses}`);
     assert.ok(Number(limited.headers.get('retry-after')) >= 1);
     assert.match(limited.headers.get('content-type') ?? '', /application\/problem\+json/);
+  });
+
+  it('throttles requests with bad tokens too', async () => {
+    const api = new ShopClient(shop.url);
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await api.request('GET', '/api/v1/orders', { token: 'not-a-token' })).status);
+    assert.ok(statuses.every((status) => status === 401 || status === 429), `${statuses}`);
+    assert.equal(statuses.at(-1), 429, `${statuses}`);
   });
 });

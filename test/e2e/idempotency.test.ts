@@ -47,6 +47,15 @@ describe('Idempotency-Key on POST /api/v1/orders', () => {
     assert.equal(mine.body.items.filter((item: { id: string }) => item.id === first.body.id).length, 1);
   });
 
+  it('keeps no answer for a refused body: the corrected request with the same key runs', async () => {
+    const key = randomUUID();
+    const refused = await api.request('POST', '/api/v1/orders', { token: alice, body: { ...order, items: [] }, headers: { 'idempotency-key': key } });
+    assert.equal(refused.status, 400);
+    const corrected = await api.request('POST', '/api/v1/orders', { token: alice, body: order, headers: { 'idempotency-key': key } });
+    assert.equal(corrected.status, 202);
+    assert.equal(corrected.headers.get('idempotent-replayed'), null);
+  });
+
   it('answers 422 when the same key comes with a different body', async () => {
     const key = randomUUID();
     await api.request('POST', '/api/v1/orders', { token: alice, body: order, headers: { 'idempotency-key': key } });

@@ -31,6 +31,7 @@ const cases: BadRequestCase[] = [
   { name: 'place order: zero quantity', method: 'POST', path: '/api/v1/orders', as: 'customer', body: { ...goodCheckout, items: [{ productId: 'p-cable', quantity: 0 }] }, fields: ['body/items/0/quantity'] },
   { name: 'place order: bad country, missing city', method: 'POST', path: '/api/v1/orders', as: 'customer', body: { ...goodCheckout, shippingAddress: { name: 'A', line1: 'B', postalCode: '1', country: 'Netherlands' } }, fields: ['body/shippingAddress/country', 'body/shippingAddress/city'] },
   { name: 'place order: no payment', method: 'POST', path: '/api/v1/orders', as: 'customer', body: { items: goodCheckout.items, shippingAddress: goodCheckout.shippingAddress }, fields: ['body/payment'] },
+  { name: 'place order: malformed product id', method: 'POST', path: '/api/v1/orders', as: 'customer', body: checkout([{ productId: 'p nope/../', quantity: 1 }]), fields: ['body/items/0/productId'] },
   { name: 'place order: unknown product', method: 'POST', path: '/api/v1/orders', as: 'customer', body: checkout([{ productId: 'p-nope', quantity: 1 }]), fields: ['body/items/0/productId'] },
   { name: 'admin faults: error rate above 1', method: 'PUT', path: '/api/v1/admin/services/catalog/faults', as: 'admin', body: { latencyMs: 0, errorRate: 2 }, fields: ['body/errorRate'] },
 ];

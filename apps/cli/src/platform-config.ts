@@ -14,7 +14,7 @@ export const PlatformConfigSchema = Type.Object({
   BREAKER_HALF_OPEN_MS: Type.Integer({ minimum: 10, maximum: 600_000, default: 5_000 }),
   BULKHEAD_LIMIT: Type.Integer({ minimum: 1, maximum: 10_000, default: 64 }),
   BULKHEAD_QUEUE: Type.Integer({ minimum: 0, maximum: 100_000, default: 256 }),
-  EVENT_MAX_DELIVER: Type.Integer({ minimum: 1, maximum: 100, default: 5 }),
+  EVENT_MAX_DELIVER: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
   EVENT_CONCURRENCY: Type.Integer({ minimum: 1, maximum: 256, default: 16 }),
   SHUTDOWN_TIMEOUT_MS: Type.Integer({ minimum: 100, maximum: 120_000, default: 10_000 }),
 });

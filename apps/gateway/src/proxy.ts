@@ -51,6 +51,8 @@ function pick(headers: TransportResponse['headers']): Record<string, string> {
  */
 export async function authenticate(request: FastifyRequest, route: RouteDefinition, deps: ProxyDeps): Promise<void> {
   const principal = await deps.verifier.verify(request.headers.authorization).catch((error) => {
+    // A bad token is charged to the caller's address, so guessing tokens is throttled like any traffic.
+    deps.limiter.take(`ip:${request.ip}`);
     if (route.access === 'public') return undefined;
     throw error;
   });
@@ -81,6 +83,14 @@ function send(reply: FastifyReply, response: StoredResponse, replayed: boolean):
   return reply.send(response.body);
 }
 
+/**
+ * Only an answer from a request that ran is kept for replay. Refused input (400), a conflict or
+ * throttle (409, 429) and failures (5xx) free the key, so the corrected or retried request runs.
+ */
+function executed(status: number): boolean {
+  return status < 500 && status !== 400 && status !== 409 && status !== 429;
+}
+
 async function handle(request: FastifyRequest, reply: FastifyReply, service: string, route: RouteDefinition, deps: ProxyDeps): Promise<FastifyReply> {
   if (route.idempotencyKey !== 'required') {
     const response = await forward(request, service, deps);
@@ -99,8 +109,8 @@ async function handle(request: FastifyRequest, reply: FastifyReply, service: str
     throw error;
   }
   const stored = { status: response.status, headers: pick(response.headers), body: response.body };
-  if (response.status >= 500) await deps.idempotency.release(scope, key);
-  else await deps.idempotency.complete(scope, key, stored);
+  if (executed(response.status)) await deps.idempotency.complete(scope, key, stored);
+  else await deps.idempotency.release(scope, key);
   return send(reply, stored, false);
 }
 

@@ -1,6 +1,8 @@
 import { Type, defineApi } from '@agora/chassis';
 
-const Id = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+/** A product id as the catalog accepts it; callers validate against the same rule at their own edge. */
+export const ProductId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+const Id = ProductId;
 const Currency = Type.String({ pattern: '^[A-Z]{3}$', description: 'ISO 4217' });
 
 /** v1 of a product. Frozen: fields are only ever added in a new version. */

@@ -1,4 +1,5 @@
 import { Type, defineApi } from '@agora/chassis';
+import { ProductId } from '@agora/catalog/contract/api';
 import { OrderLine, ShippingAddress } from './shared.ts';
 
 export const OrderStatus = Type.Union([Type.Literal('PENDING'), Type.Literal('CONFIRMED'), Type.Literal('SHIPPED'), Type.Literal('CANCELLED')]);
@@ -6,7 +7,7 @@ export const OrderStatus = Type.Union([Type.Literal('PENDING'), Type.Literal('CO
 export const Checkout = Type.Object(
   {
     items: Type.Array(
-      Type.Object({ productId: Type.String({ minLength: 1, maxLength: 64 }), quantity: Type.Integer({ minimum: 1, maximum: 100 }) }, { additionalProperties: false }),
+      Type.Object({ productId: ProductId, quantity: Type.Integer({ minimum: 1, maximum: 100 }) }, { additionalProperties: false }),
       { minItems: 1, maxItems: 50 },
     ),
     payment: Type.Object({ cardToken: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
@@ -48,7 +49,7 @@ export const OrderDetails = Type.Object({
   items: Type.Array(Type.Object({ productId: Type.String(), productName: Type.String(), quantity: Type.Integer(), unitPriceCents: Type.Integer() })),
   stock: Type.Union([Type.Literal('pending'), Type.Literal('reserved'), Type.Literal('rejected'), Type.Literal('released')]),
   payment: Type.Union([
-    Type.Object({ status: Type.String(), amountCents: Type.Integer(), refundedCents: Type.Integer(), reason: Type.Union([Type.String(), Type.Null()]) }),
+    Type.Object({ status: Type.Union([Type.Literal('captured'), Type.Literal('declined'), Type.Literal('refunded')]), amountCents: Type.Integer(), refundedCents: Type.Integer(), reason: Type.Union([Type.String(), Type.Null()]) }),
     Type.Null(),
   ]),
   shipment: Type.Union([Type.Object({ id: Type.String(), carrier: Type.String(), trackingNumber: Type.String() }), Type.Null()]),

@@ -7,8 +7,11 @@ import type { OrdersDb } from '../storage/orders-db.ts';
 import { applyFact } from './advance-saga.ts';
 import type { OrdersConfig } from './config.ts';
 
-/** Steps of the orchestrated checkout. `compensate` undoes completed steps in reverse order. */
-type Step = 'reserve' | 'capture' | 'ship' | 'compensate' | 'done';
+/**
+ * Steps of the orchestrated checkout. `compensate` undoes completed steps in reverse order;
+ * `stuck` is a compensation a participant refused: it waits for an operator, it is not retried.
+ */
+type Step = 'reserve' | 'capture' | 'ship' | 'compensate' | 'done' | 'stuck';
 
 interface SagaLogEntry {
   step: Step;
@@ -17,6 +20,9 @@ interface SagaLogEntry {
 }
 
 const BATCH = 16;
+/** The saga log keeps the first entries and the most recent ones; a step retried for hours does not grow it without bound. */
+const LOG_HEAD = 10;
+const LOG_TAIL = 40;
 
 /**
  * The orchestrated saga: orders commands inventory, then payments, then shipping, and on failure
@@ -33,7 +39,8 @@ export function createOrchestrator(ctx: ServiceContext<OrdersDb, OrdersConfig>):
   async function record(orderId: string, step: Step, next: Step, outcome: string, attempts = 0, delayMs = 0): Promise<void> {
     const now = new Date();
     const saga = await ctx.db.selectFrom('sagas').select('log').where('order_id', '=', orderId).executeTakeFirstOrThrow();
-    const log = [...(JSON.parse(saga.log) as SagaLogEntry[]), { step, outcome, at: now.toISOString() }];
+    const entries = [...(JSON.parse(saga.log) as SagaLogEntry[]), { step, outcome, at: now.toISOString() }];
+    const log = entries.length > LOG_HEAD + LOG_TAIL ? [...entries.slice(0, LOG_HEAD), ...entries.slice(-LOG_TAIL)] : entries;
     await ctx.db
       .updateTable('sagas')
       .set({ step: next, attempts, next_attempt_at: new Date(now.getTime() + delayMs).toISOString(), log: JSON.stringify(log), updated_at: now.toISOString() })
@@ -87,7 +94,8 @@ export function createOrchestrator(ctx: ServiceContext<OrdersDb, OrdersConfig>):
         return 'done';
       }
       case 'done':
-        return 'done';
+      case 'stuck':
+        return step;
     }
   }
 
@@ -95,7 +103,7 @@ export function createOrchestrator(ctx: ServiceContext<OrdersDb, OrdersConfig>):
     const due = await ctx.db
       .selectFrom('sagas')
       .select(['order_id', 'step', 'card_token', 'attempts', 'traceparent'])
-      .where('step', '!=', 'done')
+      .where('step', 'not in', ['done', 'stuck'])
       .where('next_attempt_at', '<=', new Date().toISOString())
       .orderBy('next_attempt_at')
       .limit(BATCH)
@@ -109,11 +117,22 @@ export function createOrchestrator(ctx: ServiceContext<OrdersDb, OrdersConfig>):
         } catch (error) {
           const attempts = Number(saga.attempts) + 1;
           const terminal = error instanceof AppError && error.terminal;
-          // A refused command cannot succeed later: compensate. A transient failure is retried with backoff.
-          const next: Step = terminal && step !== 'compensate' ? 'compensate' : step;
+          const message = (error as Error).message;
+          if (terminal && step === 'compensate') {
+            // Undoing was refused: retrying cannot help. The saga waits in `stuck` for an operator.
+            ctx.logger.error({ orderId: saga.order_id, step, err: error }, 'saga compensation refused; needs an operator');
+            await record(saga.order_id, step, 'stuck', `refused: ${message}`, attempts);
+            return;
+          }
+          if (terminal) {
+            // A refused command cannot succeed later: the order is cancelled and what was done is undone.
+            await applyFact(ctx, saga.order_id, { kind: 'step-refused', reason: `${step}-refused: ${message}` });
+            await record(saga.order_id, step, 'compensate', `refused: ${message}`, attempts);
+            return;
+          }
           const delayMs = Math.min(10_000, 100 * 2 ** Math.min(attempts, 7)) * (0.5 + Math.random() / 2);
-          ctx.logger.warn({ orderId: saga.order_id, step, attempts, err: error }, 'saga step failed');
-          await record(saga.order_id, step, next, `failed: ${(error as Error).message}`, attempts, delayMs);
+          ctx.logger.warn({ orderId: saga.order_id, step, attempts, err: error }, 'saga step failed; will retry');
+          await record(saga.order_id, step, step, `failed: ${message}`, attempts, delayMs);
         }
       }),
     );

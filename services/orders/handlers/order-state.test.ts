@@ -57,4 +57,12 @@ describe('order state machine', () => {
     const confirmed = apply(pending, { kind: 'stock-reserved' }, { kind: 'payment-captured' });
     assert.throws(() => decide(confirmed, { kind: 'customer-cancel' }), /can no longer be cancelled/);
   });
+
+  it('cancels a pending or confirmed order whose saga step was refused, but never a shipped one', () => {
+    const confirmed = apply(pending, { kind: 'stock-reserved' }, { kind: 'payment-captured' });
+    const refused = apply(confirmed, { kind: 'step-refused', reason: 'ship-refused: no carrier' });
+    assert.equal(refused.status, 'CANCELLED');
+    assert.equal(refused.reason, 'ship-refused: no carrier');
+    assert.equal(decide(apply(confirmed, { kind: 'shipped' }), { kind: 'step-refused', reason: 'late' }), null);
+  });
 });

@@ -12,7 +12,9 @@ export type SagaFact =
   | { kind: 'payment-refunded' }
   | { kind: 'payment-voided' }
   | { kind: 'shipped' }
-  | { kind: 'customer-cancel' };
+  | { kind: 'customer-cancel' }
+  /** A saga step was refused for a reason other than stock or payment: the order cannot complete. */
+  | { kind: 'step-refused'; reason: string };
 
 /**
  * The order state machine, PENDING → CONFIRMED → SHIPPED or → CANCELLED, as a pure function.
@@ -42,6 +44,8 @@ export function decide(order: OrderRow, fact: SagaFact): OrderChanges | null {
       return order.payment_state === 'pending' ? { payment_state: 'voided' } : null;
     case 'shipped':
       return pending || order.status === 'CONFIRMED' ? { status: 'SHIPPED' } : null;
+    case 'step-refused':
+      return pending || order.status === 'CONFIRMED' ? { status: 'CANCELLED', reason: fact.reason } : null;
     case 'customer-cancel':
       if (order.status === 'CANCELLED') return null;
       if (!pending) throw problems.conflict(`order ${order.id} is ${order.status} and can no longer be cancelled`, { extensions: { status: order.status } });

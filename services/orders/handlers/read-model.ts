@@ -36,6 +36,22 @@ function withStatus(document: Details, status: Details['status'], reason: string
   return { ...document, status, reason, history: [...document.history, { status, reason, at }] };
 }
 
+/**
+ * Stock and payment only move forward, so an event applied late (a dead letter replayed after the
+ * saga went on) cannot take the document back to an earlier state.
+ */
+const STOCK_STAGE: Record<Details['stock'], number> = { pending: 0, reserved: 1, rejected: 2, released: 2 };
+const PAYMENT_STAGE = { captured: 1, declined: 2, refunded: 2 } as const;
+
+function withStock(document: Details, stock: Details['stock']): Details {
+  return STOCK_STAGE[stock] > STOCK_STAGE[document.stock] ? { ...document, stock } : document;
+}
+
+function withPayment(document: Details, payment: NonNullable<Details['payment']>): Details {
+  const current = document.payment ? PAYMENT_STAGE[document.payment.status] : 0;
+  return PAYMENT_STAGE[payment.status] > current ? { ...document, payment } : document;
+}
+
 const projected = [orderConfirmed, orderCancelled, inventoryReserved, inventoryRejected, inventoryReleased, paymentCaptured, paymentDeclined, paymentRefunded, shipmentCreated, shipmentCancelled] as const;
 
 /**
@@ -61,22 +77,22 @@ export const projectOrderDetails = consumeAll(
           next = withStatus(current, 'CANCELLED', event.data.reason, at);
           break;
         case 'inventory.reserved.v1':
-          next = { ...current, stock: 'reserved' };
+          next = withStock(current, 'reserved');
           break;
         case 'inventory.rejected.v1':
-          next = { ...current, stock: 'rejected' };
+          next = withStock(current, 'rejected');
           break;
         case 'inventory.released.v1':
-          next = { ...current, stock: 'released' };
+          next = withStock(current, 'released');
           break;
         case 'payment.captured.v1':
-          next = { ...current, payment: { status: 'captured', amountCents: event.data.amountCents, refundedCents: 0, reason: null } };
+          next = withPayment(current, { status: 'captured', amountCents: event.data.amountCents, refundedCents: 0, reason: null });
           break;
         case 'payment.declined.v1':
-          next = { ...current, payment: { status: 'declined', amountCents: 0, refundedCents: 0, reason: event.data.reason } };
+          next = withPayment(current, { status: 'declined', amountCents: 0, refundedCents: 0, reason: event.data.reason });
           break;
         case 'payment.refunded.v1':
-          next = { ...current, payment: { status: 'refunded', amountCents: current.payment?.amountCents ?? event.data.amountCents, refundedCents: event.data.amountCents, reason: null } };
+          next = withPayment(current, { status: 'refunded', amountCents: current.payment?.amountCents ?? event.data.amountCents, refundedCents: event.data.amountCents, reason: null });
           break;
         case 'shipment.created.v1': {
           const shipped = current.status === 'PENDING' ? withStatus(current, 'CONFIRMED', null, at) : current;

@@ -25,7 +25,8 @@ function result(orderId: string, state: PaymentState) {
 export async function capture(ctx: Ctx, input: Static<typeof CaptureRequest>) {
   const before = replay(await readStream(ctx.db, input.orderId));
   if (before.status !== 'none') return result(input.orderId, before);
-  const outcome = await chargeWithDeadline(ctx.config, input.cardToken, input.amountCents);
+  // The order id is the processor's idempotency key: an overlapping capture of the same order cannot charge twice.
+  const outcome = await chargeWithDeadline(ctx.config, input.orderId, input.cardToken, input.amountCents);
   return ctx.transaction(async (tx) => {
     const state = replay(await readStream(tx.db, input.orderId));
     const money = { userId: input.userId, amountCents: input.amountCents, currency: input.currency };

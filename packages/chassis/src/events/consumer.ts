@@ -51,7 +51,6 @@ export interface ConsumerRuntime<DB> {
 /** Wraps a consumer with inbox deduplication, schema check, tracing, metrics and the dead-letter rule. */
 export function subscriptionFor<DB>(definition: ConsumerDefinition<DB>, runtime: ConsumerRuntime<DB>): Subscription {
   const consumer = `${runtime.service}.${definition.name}`;
-  const schemas = new Map(definition.events.map((event) => [event.type, event.schema]));
   const db = runtime.context.db as Kysely<any>;
   return {
     consumer,
@@ -72,11 +71,7 @@ export function subscriptionFor<DB>(definition: ConsumerDefinition<DB>, runtime:
       const started = performance.now();
       try {
         await withSpan(runtime.service, `consume ${envelope.type}`, SpanKind.CONSUMER, { 'messaging.message.id': envelope.id, 'messaging.consumer': consumer, 'agora.subject': envelope.subject, 'agora.attempt': delivery.attempt }, async () => {
-          const result = check(schemas.get(envelope.type)!, envelope.data);
-          if (!result.ok) {
-            const first = result.problems[0];
-            throw new AppError('poison-event', 422, 'Event breaks its contract', { detail: `${first?.path} ${first?.message}` });
-          }
+          checkContract(definition, envelope);
           const handled = await runOnce(definition, runtime.context, consumer, envelope);
           runtime.logger.info({ consumer, eventId: envelope.id, type: envelope.type, subject: envelope.subject, attempt: delivery.attempt }, handled ? 'event handled' : 'event already handled');
           eventsConsumed.inc({ ...labels, outcome: handled ? 'ok' : 'duplicate' });
@@ -97,6 +92,17 @@ export function subscriptionFor<DB>(definition: ConsumerDefinition<DB>, runtime:
       }
     },
   };
+}
+
+/** Refuses, as terminal, an event this consumer does not take or whose payload breaks its schema. */
+export function checkContract(definition: ConsumerDefinition, envelope: EventEnvelope): void {
+  const event = definition.events.find((candidate) => candidate.type === envelope.type);
+  if (!event) throw new AppError('poison-event', 422, 'Event not consumed here', { detail: `${envelope.type} is not one of ${definition.name}'s events` });
+  const result = check(event.schema, envelope.data);
+  if (!result.ok) {
+    const first = result.problems[0];
+    throw new AppError('poison-event', 422, 'Event breaks its contract', { detail: `${first?.path} ${first?.message}` });
+  }
 }
 
 /**

@@ -44,10 +44,17 @@ export class OutboxRelay {
     this.#wake?.();
   }
 
+  /** Stops the loop, then hands what the last transactions wrote to the bus, so nothing waits for the next start. */
   async stop(): Promise<void> {
     this.#running = false;
     this.#wake?.();
     await this.#loop;
+    try {
+      while ((await this.relayOnce()) === this.#options.batchSize);
+    } catch (error) {
+      // The rows stay in the outbox and go out after the next start.
+      this.#options.logger.warn({ err: error, service: this.#options.service }, 'outbox not drained at shutdown');
+    }
   }
 
   async #run(): Promise<void> {

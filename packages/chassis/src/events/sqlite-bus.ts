@@ -5,6 +5,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventEnvelope } from '../contract/events.ts';
 import type { EventBus, Subscription, SubscriptionHandle } from './bus.ts';
 
+const MAX_BACKOFF_MS = 30_000;
+
 export interface SqliteBusOptions {
   path: string;
   /** Deliver every message twice (verification mode: proves every consumer idempotent). */
@@ -30,7 +32,7 @@ export class SqliteEventBus implements EventBus {
     mkdirSync(dirname(options.path), { recursive: true });
     this.#db = new DatabaseSync(options.path);
     this.#db.exec(`
-      PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;
+      PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, envelope TEXT NOT NULL, stored_at TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS messages_type_seq ON messages (type, seq);
       CREATE TABLE IF NOT EXISTS consumers (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
@@ -91,7 +93,11 @@ export class SqliteEventBus implements EventBus {
     }
   }
 
-  /** Retries with capped, jittered backoff until acknowledged; the chassis dead-letters after N attempts. */
+  /**
+   * Retries with jittered exponential backoff (capped at 30 s) until acknowledged; the chassis
+   * dead-letters after EVENT_MAX_DELIVER attempts, so the default 20 rides out minutes of a
+   * dependency being down, while a refused (terminal) event is parked at once.
+   */
   async #deliver(subscription: Subscription, envelope: EventEnvelope, running: () => boolean): Promise<boolean> {
     const copies = this.#options.duplicateDeliveries ? 2 : 1;
     for (let copy = 0; copy < copies; copy++) {
@@ -101,7 +107,7 @@ export class SqliteEventBus implements EventBus {
           await subscription.handle(envelope, { attempt });
           break;
         } catch {
-          const backoff = Math.min(2_000, 25 * 2 ** attempt);
+          const backoff = Math.min(MAX_BACKOFF_MS, 25 * 2 ** attempt);
           await sleep(backoff / 2 + Math.random() * (backoff / 2));
         }
       }

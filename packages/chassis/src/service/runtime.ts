@@ -5,7 +5,7 @@ import { chassisApi } from '../contract/chassis-api.ts';
 import type { EventEnvelope } from '../contract/events.ts';
 import { loadConfig } from '../config/env.ts';
 import type { EventBus, SubscriptionHandle } from '../events/bus.ts';
-import { runOnce, subscriptionFor, type ConsumerDefinition } from '../events/consumer.ts';
+import { checkContract, runOnce, subscriptionFor, type ConsumerDefinition } from '../events/consumer.ts';
 import { listDeadLetters, markReplayed, pendingDeadLetters } from '../events/dead-letters.ts';
 import { appendToOutbox, envelopeFor } from '../events/outbox.ts';
 import { OutboxRelay } from '../events/relay.ts';
@@ -167,6 +167,7 @@ export class ServiceRuntime {
       const consumer = this.#consumers.find((candidate) => `${this.name}.${candidate.name}` === letter.consumer);
       try {
         if (!consumer) throw new Error(`no consumer ${letter.consumer}`);
+        checkContract(consumer, letter.envelope);
         await runOnce(consumer, this.#context, letter.consumer, letter.envelope);
         await markReplayed(db, letter.seq);
         replayed++;

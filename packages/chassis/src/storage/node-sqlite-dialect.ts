@@ -47,15 +47,16 @@ class NodeSqliteDatabase implements SqliteDatabase {
 }
 
 /**
- * One SQLite file per service. WAL lets readers proceed during writes; synchronous=NORMAL in WAL mode
- * survives a process crash (only an OS crash can lose the last transactions), busy_timeout covers
+ * One SQLite file per service. WAL lets readers proceed during writes; synchronous=FULL syncs every
+ * commit, so an acknowledged order survives an OS crash or power loss as well as a process crash, and
+ * the order of commits across files (service database, then bus) holds on disk. busy_timeout covers
  * the rare writer overlap between the relay and a handler.
  */
 export function nodeSqliteDialect(path: string): SqliteDialect {
   return new SqliteDialect({
     database: () => {
       const db = new DatabaseSync(path);
-      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
       return Promise.resolve(new NodeSqliteDatabase(db));
     },
   });

@@ -84,8 +84,13 @@ export async function installTracing(processName = 'agora', env: NodeJS.ProcessE
 }
 
 /** Sends spans still buffered for export; called on graceful shutdown. */
-export async function flushTracing(): Promise<void> {
-  await provider?.forceFlush();
+export async function flushTracing(timeoutMs = 2_000): Promise<void> {
+  if (!provider) return;
+  // A collector that is down must not hold shutdown past its budget: spans are dropped instead.
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)));
+  await Promise.race([provider.forceFlush().catch(() => undefined), deadline]);
+  clearTimeout(timer);
 }
 
 export function recentSpans(traceId?: string): SpanRecord[] {
