@@ -1,0 +1,5 @@
+export { freePort, isListening } from './ports.ts';
+export { MissingServerError, findProgram, type ServerHandle } from './server-process.ts';
+export { startPostgres, type LocalPostgres } from './postgres.ts';
+export { startNats, type LocalNats } from './nats.ts';
+export { startRedis, type LocalRedis } from './redis.ts';
