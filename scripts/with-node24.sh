@@ -20,7 +20,8 @@ else
 fi
 export PATH
 
-if [ ! -d "$ROOT/node_modules/fastify" ]; then
+# npm ci again whenever the lockfile changed since the last install.
+if [ ! -f "$ROOT/node_modules/.package-lock.json" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
   echo "agora: installing dependencies (npm ci)" >&2
   (cd "$ROOT" && npm ci --no-fund --no-audit --loglevel=error >&2)
 fi
