@@ -40,6 +40,13 @@ module.exports = {
       to: { path: '^services/[^/]+/', pathNot: '^services/[^/]+/contract/' },
     },
     {
+      name: 'only-the-platform-starts-servers',
+      comment: 'Services, the gateway and the chassis are given connection strings; only the CLI and tests start local servers.',
+      severity: 'error',
+      from: { path: '^(services|apps/gateway|packages/chassis)/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^packages/infra/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -17,7 +17,18 @@ export const services: ServiceDefinition[] = [identity, catalog, orders, invento
 export const topologies = {
   /** Everything in one Node process on embedded SQLite and the in-process durable bus: `npm start`. */
   embedded: [{ process: 'agora', services: services.map((service) => service.name), gateway: true }],
-} as const;
+  /** A process per service on PostgreSQL and NATS JetStream; the gateway runs in the supervisor. */
+  split: [
+    { process: 'gateway', services: [], gateway: true },
+    ...services.map((service) => ({ process: service.name, services: [service.name], gateway: false })),
+  ],
+  /** The strangler-fig step: inventory extracted from the monolith, everything else still together. */
+  mixed: [
+    { process: 'gateway', services: [], gateway: true },
+    { process: 'monolith', services: services.filter((service) => service.name !== 'inventory').map((service) => service.name), gateway: false },
+    { process: 'inventory', services: ['inventory'], gateway: false },
+  ],
+} as const satisfies Record<string, ReadonlyArray<{ process: string; services: readonly string[]; gateway: boolean }>>;
 
 export type TopologyName = keyof typeof topologies;
 

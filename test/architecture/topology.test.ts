@@ -18,13 +18,13 @@ describe('the system graph (topology.ts) agrees with the contracts', () => {
   });
 
   it('has a producer for every event a service consumes', () => {
-    const graph = edges(shop.system.runtimes);
+    const graph = edges(shop.system!.runtimes);
     const orphans = graph.filter((edge) => edge.kind === 'event' && edge.from === 'unknown');
     assert.deepEqual(orphans, []);
   });
 
   it('wires the checkout saga as designed: inventory ∥ payments on order.created, shipping joins both', () => {
-    const graph = edges(shop.system.runtimes);
+    const graph = edges(shop.system!.runtimes);
     const consumersOf = (type: string) => graph.filter((edge) => edge.label === type).map((edge) => edge.to).sort();
     assert.deepEqual(consumersOf('order.created.v1'), ['inventory', 'payments', 'shipping']);
     assert.ok(consumersOf('inventory.reserved.v1').includes('shipping'));
@@ -47,7 +47,7 @@ describe('the system graph (topology.ts) agrees with the contracts', () => {
 
   it('calls only services that exist, and orders calls catalog', () => {
     const names = new Set(services.map((service) => service.name));
-    const calls = edges(shop.system.runtimes).filter((edge) => edge.kind === 'call');
+    const calls = edges(shop.system!.runtimes).filter((edge) => edge.kind === 'call');
     for (const call of calls) assert.ok(names.has(call.to), `${call.from} calls unknown ${call.to}`);
     assert.ok(calls.some((call) => call.from === 'orders' && call.to === 'catalog'));
   });

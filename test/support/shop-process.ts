@@ -1,11 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { stopServersIn } from '@agora/infra';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const START_TIMEOUT_MS = 20_000;
+/** The split topology starts PostgreSQL, NATS and seven processes first. */
+const START_TIMEOUT_MS = (process.env.AGORA_TOPOLOGY ?? 'embedded') === 'embedded' ? 20_000 : 90_000;
 
 export interface LogLine {
   level: string;
@@ -37,6 +39,8 @@ export function suiteEnv(): Record<string, string> {
 
 /** Starts `agora start` as a real process on a free port, with its own data folder. */
 export async function launchShop(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'agora-e2e-'))): Promise<ShopProcess> {
+  // PostgreSQL (split topology) runs as its own user and must reach the data folder.
+  chmodSync(dataDir, 0o755);
   const child = spawn(process.execPath, [join(ROOT, 'apps/cli/src/agora.ts'), 'start'], {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '100000', ...suiteEnv(), ...env },
@@ -59,7 +63,8 @@ export async function launchShop(env: Record<string, string> = {}, dataDir = mkd
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      fail(new Error(`agora exited with ${code} before it was ready: ${stderr}`));
+      const errors = logs.filter((entry) => entry.level === 'error' || entry.level === 'fatal').map((entry) => JSON.stringify(entry));
+      fail(new Error(`agora exited with ${code} before it was ready: ${stderr}${errors.join('\n')}`));
     });
   });
   const kill = (signal: NodeJS.Signals) => {
@@ -74,7 +79,11 @@ export async function launchShop(env: Record<string, string> = {}, dataDir = mkd
     kill,
     async stop(options = {}) {
       await kill('SIGTERM');
-      if (!options.keepData) rmSync(dataDir, { recursive: true, force: true });
+      if (!options.keepData) {
+        // After a SIGKILL earlier in the test, the servers the shop started are still running.
+        await stopServersIn(dataDir);
+        rmSync(dataDir, { recursive: true, force: true });
+      }
     },
   };
 }

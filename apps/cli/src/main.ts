@@ -6,8 +6,37 @@ import { announce, startShop } from './start.ts';
 const USAGE = `usage: agora <command>
 
 commands:
-  start    run Agora (AGORA_TOPOLOGY=embedded: every service in this process)
+  start               run Agora (AGORA_TOPOLOGY=embedded: every service in this process;
+                      split or mixed: PostgreSQL, NATS and a process per group of services)
+  serve <service…>    run some services as one process of the split topology (NATS_URL and
+                      <SERVICE>_DATABASE_URL or DATABASE_URL from the environment)
 `;
+
+/** A service process stops with its supervisor: when the parent is gone, it shuts down too. */
+function stopWithParent(stop: () => Promise<void>): void {
+  const parent = process.ppid;
+  const watch = setInterval(() => {
+    if (process.ppid !== parent) void stop();
+  }, 1_000);
+  watch.unref();
+}
+
+async function serveCommand(names: string[]): Promise<void> {
+  const { serve } = await import('./serve.ts');
+  const hosted = await serve(names);
+  let stopping = false;
+  const stop = async () => {
+    if (stopping) return;
+    stopping = true;
+    const deadline = setTimeout(() => process.exit(1), 15_000);
+    await hosted.stop();
+    clearTimeout(deadline);
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  stopWithParent(stop);
+}
 
 async function start(): Promise<void> {
   const startedAt = performance.now();
@@ -39,6 +68,8 @@ async function main(): Promise<void> {
   switch (positionals[0]) {
     case 'start':
       return start();
+    case 'serve':
+      return serveCommand(positionals.slice(1));
     default:
       process.stderr.write(USAGE);
       process.exitCode = positionals[0] ? 2 : 0;

@@ -4,7 +4,10 @@ import { GatewayConfigSchema } from '@agora/gateway/config';
 /** Settings of the platform itself (not of one service), read from the environment at start. */
 export const PlatformConfigSchema = Type.Object({
   ...GatewayConfigSchema.properties,
-  AGORA_TOPOLOGY: Type.Union([Type.Literal('embedded'), Type.Literal('split')], { default: 'embedded' }),
+  AGORA_TOPOLOGY: Type.Union([Type.Literal('embedded'), Type.Literal('split'), Type.Literal('mixed')], { default: 'embedded', description: 'a grouping of services into processes from topology.ts' }),
+  NATS_URL: Type.Optional(Type.String({ pattern: '^nats://', description: 'NATS JetStream of the split topology; unset: started locally' })),
+  REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Redis of the split topology; unset: started locally' })),
+  DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'connections per service database (split topology)' }),
   DATA_DIR: Type.String({ default: 'data', description: 'folder of the embedded databases' }),
   AGORA_SEED: Type.Boolean({ default: true, description: 'load the development sample data' }),
   AGORA_VERIFY_IDEMPOTENCY: Type.Boolean({ default: false, description: 'deliver every event twice and make every retriable call twice' }),

@@ -1,48 +1,24 @@
 import { resolve } from 'node:path';
-import { ConfigError, flushTracing, installTracing, loadConfig, rootLogger, startEmbedded, type EmbeddedSystem } from '@agora/chassis';
-import { createGateway, type Gateway } from '@agora/gateway';
+import { flushTracing, installTracing, rootLogger, startEmbedded } from '@agora/chassis';
+import { createGateway } from '@agora/gateway';
 import { services } from '../../../topology.ts';
-import { PlatformConfigSchema, type PlatformConfig } from './platform-config.ts';
+import { checkConfiguration, resilienceOf } from './configuration.ts';
+import type { RunningShop } from './running-shop.ts';
 
-export interface RunningShop {
-  url: string;
-  config: PlatformConfig;
-  system: EmbeddedSystem;
-  gateway: Gateway;
-  stop(): Promise<void>;
-}
+export type { RunningShop };
 
-const DEMO_ACCOUNTS = [
+export const DEMO_ACCOUNTS = [
   { email: 'alice@example.com', password: 'alice-password', role: 'customer' },
   { email: 'admin@example.com', password: 'admin-password', role: 'admin' },
 ];
 
-/**
- * Checks the platform's settings and every service's before anything starts, so one run reports
- * every bad variable at once (a service's are prefixed with its name).
- */
-function checkConfiguration(env: NodeJS.ProcessEnv): PlatformConfig {
-  const problems: string[] = [];
-  const attempt = <T>(read: () => T, prefix: string): T | undefined => {
-    try {
-      return read();
-    } catch (error) {
-      if (!(error instanceof ConfigError)) throw error;
-      problems.push(...error.problems.map((problem) => prefix + problem));
-      return undefined;
-    }
-  };
-  const config = attempt(() => loadConfig(PlatformConfigSchema, env), '');
-  for (const service of services) attempt(() => loadConfig(service.config, env), `${service.name}: `);
-  if (problems.length > 0 || !config) throw new ConfigError(problems);
-  return config;
-}
-
-/** Starts the embedded topology: every service in this process, then the gateway on PORT. */
+/** Starts the shop: in the embedded topology every service in this process, then the gateway on PORT. */
 export async function startShop(env: NodeJS.ProcessEnv = process.env): Promise<RunningShop> {
   const config = checkConfiguration(env);
   if (config.AGORA_TOPOLOGY !== 'embedded') {
-    throw new ConfigError([`AGORA_TOPOLOGY=${config.AGORA_TOPOLOGY}: only the embedded topology is available in this build`]);
+    // Loaded only here: the embedded start never pays for the NATS and PostgreSQL clients.
+    const { startSplit } = await import('./start-split.ts');
+    return startSplit(config, env);
   }
   await installTracing('agora', env);
   const phases: Record<string, number> = {};
@@ -52,14 +28,7 @@ export async function startShop(env: NodeJS.ProcessEnv = process.env): Promise<R
     mark = performance.now();
   };
   const dataDir = resolve(config.DATA_DIR);
-  const resilience = {
-    timeoutMs: config.CALL_TIMEOUT_MS,
-    maxAttempts: config.CALL_MAX_ATTEMPTS,
-    breakerThreshold: config.BREAKER_THRESHOLD,
-    breakerHalfOpenAfterMs: config.BREAKER_HALF_OPEN_MS,
-    bulkheadLimit: config.BULKHEAD_LIMIT,
-    bulkheadQueue: config.BULKHEAD_QUEUE,
-  };
+  const resilience = resilienceOf(config);
   const system = await startEmbedded(services, {
     dataDir,
     resilience,
@@ -79,7 +48,6 @@ export async function startShop(env: NodeJS.ProcessEnv = process.env): Promise<R
     url,
     config,
     system,
-    gateway,
     async stop() {
       // Stop taking requests first, then let consumers and relays drain.
       await gateway.stop();

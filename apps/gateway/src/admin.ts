@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { FaultsSchema, Type, chassisApi, problems, recentSpans, type Caller, type RouteDefinition } from '@agora/chassis';
+import { FaultsSchema, Type, chassisApi, problems, recentSpans, type Caller, type InstanceAnswer, type RouteDefinition, type SpanRecord } from '@agora/chassis';
 import { authenticate, type ProxyDeps } from './proxy.ts';
 
 const adminOnly: RouteDefinition = { method: 'GET', path: '', access: 'admin', summary: '', response: {} };
@@ -17,19 +17,22 @@ export function registerAdminRoutes(app: FastifyInstance, services: string[], ca
   const onRequest = async (request: Parameters<typeof authenticate>[0]) => authenticate(request, adminOnly, deps);
 
   app.get('/api/v1/admin/services', { onRequest }, async () => ({
-    items: await Promise.all(
-      services.map((service) =>
-        caller.call(chassisApi, 'status', {}, { target: service }).catch((error: Error) => ({ service, ready: false, error: error.message })),
-      ),
-    ),
+    items: await Promise.all(services.map(async (service) => serviceStatus(service, await caller.callEach(chassisApi, 'status', {}, { target: service })))),
   }));
 
+  // Every instance gets the fault, so a service with two instances fails as a whole.
   app.put<{ Params: { service: string }; Body: { latencyMs: number; errorRate: number } }>(
     '/api/v1/admin/services/:service/faults',
     { onRequest, schema: { params: ServiceParam, body: FaultsSchema } },
-    async (request) => caller.call(chassisApi, 'setFaults', { body: request.body }, { target: known(request.params.service) }),
+    async (request) => {
+      const answers = await caller.callEach(chassisApi, 'setFaults', { body: request.body }, { target: known(request.params.service) });
+      const failed = answers.find((answer) => !answer.ok);
+      if (failed && !failed.ok) throw failed.error;
+      return request.body;
+    },
   );
 
+  // Instances of a service share its database, so any one of them lists its dead letters.
   app.get<{ Params: { service: string } }>('/api/v1/admin/services/:service/dead-letters', { onRequest, schema: { params: ServiceParam } }, async (request) =>
     caller.call(chassisApi, 'listDeadLetters', {}, { target: known(request.params.service) }),
   );
@@ -38,10 +41,45 @@ export function registerAdminRoutes(app: FastifyInstance, services: string[], ca
     caller.call(chassisApi, 'replayDeadLetters', {}, { target: known(request.params.service) }),
   );
 
-  // Spans recorded by this process (the embedded topology keeps every service's spans here).
+  // A trace's spans from every process: the gateway's own and each service's (in the embedded
+  // topology they are the same process, so spans are deduplicated by id).
   app.get<{ Params: { traceId: string } }>(
     '/api/v1/admin/traces/:traceId',
     { onRequest, schema: { params: Type.Object({ traceId: Type.String({ pattern: '^[0-9a-f]{32}$' }) }) } },
-    async (request) => ({ traceId: request.params.traceId, spans: recentSpans(request.params.traceId) }),
+    async (request) => {
+      const { traceId } = request.params;
+      const answers = await Promise.all(services.map((service) => caller.callEach(chassisApi, 'traceSpans', { params: { traceId } }, { target: service })));
+      const remote = answers.flat().flatMap((answer) => (answer.ok ? (answer.body.spans as SpanRecord[]) : []));
+      const spans = new Map<string, SpanRecord>();
+      for (const span of [...recentSpans(traceId), ...remote]) spans.set(span.spanId, span);
+      return { traceId, spans: [...spans.values()].sort((a, b) => a.startTime - b.startTime) };
+    },
   );
+}
+
+interface InstanceStatus {
+  service: string;
+  ready: boolean;
+  faults: { latencyMs: number; errorRate: number };
+  breakers: Record<string, string>;
+  consumers: string[];
+}
+
+const BREAKER_SEVERITY = ['closed', 'half-open', 'open'];
+
+/**
+ * One line per service over all its instances: ready only if every instance is, each breaker at its
+ * worst state across instances (one instance cut off from a downstream is worth seeing).
+ */
+function serviceStatus(service: string, answers: InstanceAnswer<InstanceStatus>[]) {
+  const statuses = answers.flatMap((answer) => (answer.ok ? [answer.body] : []));
+  const failed = answers.find((answer) => !answer.ok);
+  const first = statuses[0];
+  if (!first) return { service, ready: false, instances: answers.length, error: failed && !failed.ok ? failed.error.message : 'no live instance' };
+  const breakers: Record<string, string> = {};
+  for (const [target, state] of statuses.flatMap((status) => Object.entries(status.breakers))) {
+    const current = breakers[target];
+    if (current === undefined || BREAKER_SEVERITY.indexOf(state) > BREAKER_SEVERITY.indexOf(current)) breakers[target] = state;
+  }
+  return { ...first, ready: failed === undefined && statuses.every((status) => status.ready), breakers, instances: answers.length };
 }

@@ -7,7 +7,6 @@ import {
   installHttpMetrics,
   installProblemHandlers,
   openServiceDatabase,
-  registry,
   sendProblem,
   problems,
   serviceLogger,
@@ -17,6 +16,7 @@ import {
   type ServiceDirectory,
 } from '@agora/chassis';
 import { registerAdminRoutes } from './admin.ts';
+import { registerMetrics } from './metrics.ts';
 import { TokenVerifier } from './auth.ts';
 import type { GatewayConfig } from './config.ts';
 import { IdempotencyStore, gatewayMigrations, type GatewayDb } from './idempotency.ts';
@@ -31,6 +31,8 @@ export interface GatewayOptions {
   config: GatewayConfig;
   directory: ServiceDirectory;
   dataDir: string;
+  /** The gateway's own database (`postgres://…`, split topology); unset: SQLite in dataDir. */
+  databaseUrl?: string;
   resilience?: ResilienceOptions;
   extraRetry?: boolean;
 }
@@ -45,7 +47,7 @@ const SWEEP_INTERVAL_MS = 60_000;
 /** The single entry point: routes public API versions to services, after auth, RBAC and rate limits. */
 export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const logger = serviceLogger('gateway');
-  const database = await openServiceDatabase<GatewayDb>({ service: 'gateway', dataDir: options.dataDir }, gatewayMigrations);
+  const database = await openServiceDatabase<GatewayDb>({ service: 'gateway', dataDir: options.dataDir, databaseUrl: options.databaseUrl }, gatewayMigrations);
   const caller = new Caller({ caller: 'gateway', directory: options.directory, resilience: options.resilience ?? defaultResilience, extraRetry: options.extraRetry ?? false });
   const idempotency = new IdempotencyStore(database.db, options.config.IDEMPOTENCY_TTL_SECONDS, options.config.IDEMPOTENCY_LOCK_SECONDS);
   const deps = {
@@ -85,7 +87,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     if (states.every(([, state]) => state === 'up')) return { status: 'ready', checks };
     return sendProblem(reply, problems.unavailable('not ready', { extensions: { checks } }), request.url);
   });
-  app.get('/metrics', async (_request, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  registerMetrics(app, services, caller, options.directory);
   app.get('/', async (_request, reply) => reply.redirect('/console/'));
   app.get('/console/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(consolePage(services)));
 

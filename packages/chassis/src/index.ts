@@ -7,7 +7,7 @@ export { defineApi, fillPath, type ApiContract, type RouteDefinition, type Route
 export { defineEvent, type EventDefinition, type EventEnvelope, type EventData, type EnvelopeOf } from './contract/events.ts';
 export { AppError, problems, defineProblem, PROBLEM_BASE, type ProblemBody } from './contract/problems.ts';
 export { chassisApi, Faults as FaultsSchema } from './contract/chassis-api.ts';
-export { Caller, problemFromResponse, type ServiceDirectory, type CallOptions } from './calls/client.ts';
+export { Caller, problemFromResponse, type ServiceDirectory, type CallOptions, type InstanceAnswer } from './calls/client.ts';
 export { InProcessTransport, type Transport, type TransportRequest, type TransportResponse } from './calls/transport.ts';
 export { consume, consumeAll, type ConsumerDefinition } from './events/consumer.ts';
 export type { EventBus, Subscription } from './events/bus.ts';
@@ -24,7 +24,7 @@ export type { ServiceMigration, MigrationContext } from './storage/database.ts';
 export { installTracing, flushTracing, recentSpans, withSpan, currentTraceparent, contextFromTraceparent, activeTraceIds, SpanKind, type SpanRecord } from './telemetry/tracing.ts';
 export { rootLogger, serviceLogger, type Logger } from './telemetry/logger.ts';
 export * as metrics from './telemetry/metrics.ts';
-export { registry } from './telemetry/metrics.ts';
+export { registry, aggregateMetrics } from './telemetry/metrics.ts';
 export { defineService, defineStorage, type StorageDefinition, type ServiceDefinition, type ServiceParts, type Worker } from './service/define-service.ts';
 export type { ServiceContext, Tx, Principal } from './service/context.ts';
 export { ServiceRuntime, type RuntimeOptions } from './service/runtime.ts';

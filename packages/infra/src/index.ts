@@ -3,3 +3,5 @@ export { MissingServerError, findProgram, type ServerHandle } from './server-pro
 export { startPostgres, type LocalPostgres } from './postgres.ts';
 export { startNats, type LocalNats } from './nats.ts';
 export { startRedis, type LocalRedis } from './redis.ts';
+export { startRabbitMq, type LocalRabbitMq } from './rabbitmq.ts';
+export { stopServersIn } from './server-process.ts';

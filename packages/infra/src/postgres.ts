@@ -40,7 +40,10 @@ export async function startPostgres(dataDir: string, options: { port?: number } 
     },
   });
   const running = await liveServer(folder);
-  if (running) return { ...reused(running, folder), ...helpers(running.port) };
+  if (running) {
+    await acceptingConnections(`postgres://${user}@127.0.0.1:${running.port}/postgres`);
+    return { ...reused(running, folder), ...helpers(running.port) };
+  }
 
   mkdirSync(folder, { recursive: true });
   const as = runAs(user, folder);
@@ -52,5 +55,24 @@ export async function startPostgres(dataDir: string, options: { port?: number } 
   const port = options.port ?? (await freePort());
   const settings = ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${folder}`, '-c', 'max_connections=200', '-c', 'fsync=on'];
   const server = await launch({ name: 'postgres', folder, port, command: as.command(program('postgres'), ['-D', cluster, '-p', String(port), ...settings]) });
+  await acceptingConnections(`postgres://${user}@127.0.0.1:${port}/postgres`);
   return { ...server, ...helpers(port) };
+}
+
+/** Listening is not ready: while it replays its WAL the server answers 57P03 ("starting up"). */
+async function acceptingConnections(url: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const client = new pg.Client({ connectionString: url });
+    try {
+      await client.connect();
+      await client.query('SELECT 1');
+      return;
+    } catch (error) {
+      if (Date.now() > deadline) throw new Error(`PostgreSQL did not accept connections in ${timeoutMs / 1000} s: ${(error as Error).message}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }
 }

@@ -124,3 +124,16 @@ export async function stopServer(pid: number, folder: string): Promise<void> {
 export function reused(server: RunningServer, folder: string): ServerHandle {
   return { ...server, started: false, stop: () => stopServer(server.pid, folder) };
 }
+
+/**
+ * Stops every server a data folder holds (`<dataDir>/<server>/server.json`): what a supervisor
+ * killed without warning left running. The next start would reuse them; a test cleaning up does not.
+ */
+export async function stopServersIn(dataDir: string): Promise<void> {
+  if (!existsSync(dataDir)) return;
+  for (const entry of readdirSync(dataDir)) {
+    const folder = join(dataDir, entry);
+    const running = await liveServer(folder);
+    if (running) await stopServer(running.pid, folder);
+  }
+}

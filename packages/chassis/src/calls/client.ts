@@ -9,7 +9,15 @@ import { BrokenCircuitError, BulkheadRejectedError, TaskCancelledError } from 'c
 /** Resolves a service name to how it is reached; the topology decides. */
 export interface ServiceDirectory {
   transport(service: string): Transport;
+  /**
+   * Every live instance of a service, one transport each, where a service can have several (split
+   * topology). Operator calls that concern every instance (faults, status, metrics) go to each.
+   */
+  instances?(service: string): Transport[];
 }
+
+/** One instance's answer to a call made on every instance. */
+export type InstanceAnswer<T> = { ok: true; body: T } | { ok: false; error: AppError };
 
 export interface CallOptions<T> {
   /** Served when the call fails for a non-terminal reason (down, slow, breaker open). */
@@ -58,9 +66,10 @@ export class Caller {
     const started = performance.now();
     try {
       const body = await withSpan(caller, `call ${target}.${operation}`, SpanKind.CLIENT, { 'rpc.service': target, 'rpc.method': operation }, () =>
-        (retriable ? policies.retriable : policies.nonRetriable).execute(async () => {
-          if (retriable && this.#options.extraRetry) await this.#send(target, route, input, options);
-          return this.#send(target, route, input, options);
+        (retriable ? policies.retriable : policies.nonRetriable).execute(async ({ signal }) => {
+          const transport = this.#options.directory.transport(target);
+          if (retriable && this.#options.extraRetry) await this.#send(transport, route, input, options, signal);
+          return this.#send(transport, route, input, options, signal);
         }),
       );
       calls.inc({ ...labels, outcome: 'ok' });
@@ -78,6 +87,30 @@ export class Caller {
     }
   }
 
+  /**
+   * Calls the operation on every live instance of `options.target` at once, each with the call
+   * deadline but no retry or breaker: an operator asking each instance must hear each answer,
+   * including a failure. With one instance per service (embedded), that is one call.
+   */
+  async callEach<Api extends ApiContract, K extends keyof Api['routes'] & string>(
+    api: Api,
+    operation: K,
+    input: CallInput<RouteOf<Api, K>>,
+    options: CallOptions<never> & { target: string },
+  ): Promise<InstanceAnswer<SuccessBody<RouteOf<Api, K>>>[]> {
+    const { directory, resilience } = this.#options;
+    const route = api.routes[operation] as RouteDefinition;
+    const transports = directory.instances?.(options.target) ?? [directory.transport(options.target)];
+    return Promise.all(
+      transports.map((transport) =>
+        this.#send(transport, route, input, options, AbortSignal.timeout(resilience.timeoutMs)).then(
+          (body) => ({ ok: true as const, body: body as SuccessBody<RouteOf<Api, K>> }),
+          (error: unknown) => ({ ok: false as const, error: asAppError(error, options.target) }),
+        ),
+      ),
+    );
+  }
+
   #policiesFor(target: string): DownstreamPolicies {
     let policies = this.#policies.get(target);
     if (!policies) {
@@ -87,17 +120,18 @@ export class Caller {
     return policies;
   }
 
-  async #send(service: string, route: RouteDefinition, input: CallInput<RouteDefinition>, options: CallOptions<unknown>): Promise<unknown> {
+  async #send(transport: Transport, route: RouteDefinition, input: CallInput<RouteDefinition>, options: CallOptions<unknown>, signal: AbortSignal): Promise<unknown> {
     const query = input.query ? `?${new URLSearchParams(Object.entries(input.query).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]))}` : '';
     const headers: Record<string, string> = { accept: 'application/json', 'x-agora-caller': this.#options.caller, ...input.headers };
     const traceparent = currentTraceparent();
     if (traceparent) headers.traceparent = traceparent;
     if (options.principal) headers['x-agora-principal'] = options.principal;
-    const response = await this.#options.directory.transport(service).request({
+    const response = await transport.request({
       method: route.method,
       url: fillPath(route.path, input.params as Record<string, unknown> | undefined) + query,
       headers,
       body: input.body,
+      signal,
     });
     if (response.status >= 200 && response.status < 300) return response.body ? JSON.parse(response.body) : undefined;
     throw problemFromResponse(response);

@@ -9,6 +9,8 @@ export interface TransportRequest {
   body?: unknown;
   /** Raw body passed through unchanged (the gateway forwards what it received). */
   rawBody?: string | Buffer;
+  /** Aborted when the caller's deadline passes: an HTTP request is cancelled, not left running. */
+  signal?: AbortSignal;
 }
 
 export interface TransportResponse {
@@ -22,7 +24,7 @@ export interface Transport {
   request(request: TransportRequest): Promise<TransportResponse>;
 }
 
-function payloadOf(request: TransportRequest): string | Buffer | undefined {
+export function payloadOf(request: TransportRequest): string | Buffer | undefined {
   if (request.rawBody !== undefined) return request.rawBody;
   return request.body === undefined ? undefined : JSON.stringify(request.body);
 }

@@ -25,11 +25,39 @@ const Status = Type.Object({
   consumers: Type.Array(Type.String()),
 });
 
+const Span = Type.Object({
+  traceId: Type.String(),
+  spanId: Type.String(),
+  parentSpanId: Type.Optional(Type.String()),
+  name: Type.String(),
+  service: Type.String(),
+  kind: Type.String(),
+  startTime: Type.Number(),
+  durationMs: Type.Number(),
+  status: Type.Union([Type.Literal('ok'), Type.Literal('error')]),
+  attributes: Type.Record(Type.String(), Type.Unknown()),
+});
+
 /** Routes every service gets from the chassis, for operators (through the gateway's admin API). */
 export const chassisApi = defineApi('chassis', '1.0.0', {
   status: { method: 'GET', path: '/internal/v1/chassis/status', access: 'internal', summary: 'Readiness, faults, breaker states and consumers', response: { 200: Status } },
   setFaults: { method: 'PUT', path: '/internal/v1/chassis/faults', access: 'internal', summary: 'Inject latency and errors into this service', body: Faults, response: { 200: Faults } },
   listDeadLetters: { method: 'GET', path: '/internal/v1/chassis/dead-letters', access: 'internal', summary: 'Events parked after failing N times', response: { 200: Type.Object({ items: Type.Array(DeadLetter) }) } },
+  traceSpans: {
+    method: 'GET',
+    path: '/internal/v1/chassis/traces/:traceId',
+    access: 'internal',
+    summary: "This process's recent spans of one trace",
+    params: Type.Object({ traceId: Type.String({ pattern: '^[0-9a-f]{32}$' }) }),
+    response: { 200: Type.Object({ spans: Type.Array(Span) }) },
+  },
+  metrics: {
+    method: 'GET',
+    path: '/internal/v1/chassis/metrics',
+    access: 'internal',
+    summary: "This process's Prometheus metrics as JSON, for the gateway to aggregate across processes",
+    response: { 200: Type.Object({ metrics: Type.Array(Type.Unknown()) }) },
+  },
   replayDeadLetters: {
     method: 'POST',
     path: '/internal/v1/chassis/dead-letters/replay',

@@ -8,6 +8,9 @@ import { ServiceRuntime } from './runtime.ts';
 
 export interface EmbeddedOptions {
   dataDir: string;
+  /** Services given a PostgreSQL database here use it instead of their SQLite file. */
+  databaseUrls?: Record<string, string | undefined>;
+  poolSize?: number;
   resilience: ResilienceOptions;
   /** Verification mode: every event delivered twice, every retriable call made twice. */
   verifyIdempotency: boolean;
@@ -48,6 +51,8 @@ export async function startEmbedded(definitions: ServiceDefinition[], options: E
     definitions.map((definition) =>
       ServiceRuntime.create(definition, {
         dataDir: options.dataDir,
+        databaseUrl: options.databaseUrls?.[definition.name],
+        poolSize: options.poolSize,
         bus,
         directory,
         resilience: options.resilience,

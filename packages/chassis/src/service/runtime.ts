@@ -15,12 +15,17 @@ import { createServiceApp } from '../http/service-app.ts';
 import type { ResilienceOptions } from '../resilience/policies.ts';
 import { openServiceDatabase, type ServiceDatabase } from '../storage/database.ts';
 import { serviceLogger, type Logger } from '../telemetry/logger.ts';
-import { deadLetters } from '../telemetry/metrics.ts';
+import { deadLetters, registry } from '../telemetry/metrics.ts';
+import { recentSpans } from '../telemetry/tracing.ts';
 import type { ServiceContext, Tx } from './context.ts';
 import type { ServiceDefinition, ServiceParts, Worker } from './define-service.ts';
 
 export interface RuntimeOptions {
   dataDir: string;
+  /** The service's own PostgreSQL database; without one, SQLite in dataDir. */
+  databaseUrl?: string;
+  /** Connections per database pool, per process. */
+  poolSize?: number;
   bus: EventBus;
   directory: ServiceDirectory;
   resilience: ResilienceOptions;
@@ -76,7 +81,10 @@ export class ServiceRuntime {
   static async create(definition: ServiceDefinition, options: RuntimeOptions): Promise<ServiceRuntime> {
     const logger = serviceLogger(definition.name);
     const config = loadConfig(definition.config, options.env);
-    const database = await openServiceDatabase<unknown>({ service: definition.name, dataDir: options.dataDir }, definition.storage.migrations);
+    const database = await openServiceDatabase<unknown>(
+      { service: definition.name, dataDir: options.dataDir, databaseUrl: options.databaseUrl, poolSize: options.poolSize, logger },
+      definition.storage.migrations,
+    );
     const db = database.db as Kysely<any>;
     const relay = new OutboxRelay({ service: definition.name, db, bus: options.bus, logger });
     const caller = new Caller({ caller: definition.name, directory: options.directory, resilience: options.resilience, extraRetry: options.extraRetry });
@@ -86,8 +94,10 @@ export class ServiceRuntime {
       config,
       logger,
       transaction: async <T>(work: (tx: Tx<any>) => Promise<T>): Promise<T> => {
-        const outgoing: EventEnvelope[] = [];
-        const result = await db.transaction().execute(async (trx) => {
+        let outgoing: EventEnvelope[] = [];
+        const result = await database.transaction(async (trx) => {
+          // A re-run transaction (serialization failure) starts with no events of the failed attempt.
+          outgoing = [];
           const value = await work({ db: trx, publish: (event, subject, data) => outgoing.push(envelopeFor(definition.name, event, subject, data)) });
           await appendToOutbox(trx, outgoing);
           return value;
@@ -198,6 +208,8 @@ export class ServiceRuntime {
         this.logger.warn({ faults: body }, 'faults changed');
         return { status: 200, body };
       },
+      traceSpans: async ({ params }) => ({ status: 200, body: { spans: recentSpans(params.traceId) } }),
+      metrics: async () => ({ status: 200, body: { metrics: await registry.getMetricsAsJSON() } }),
       listDeadLetters: async () => {
         const items = await listDeadLetters(db);
         deadLetters.set({ service: this.name }, items.filter((item) => !item.replayedAt).length);

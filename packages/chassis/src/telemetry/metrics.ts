@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** One registry per process; every series carries the `service` label. */
 export const registry = new Registry();
@@ -47,6 +47,8 @@ export const breakerState = new Gauge({
   help: 'Circuit breaker state per downstream (0 closed, 1 open, 2 half-open)',
   labelNames: ['service', 'target'] as const,
   registers: [registry],
+  // Aggregated over several instances, the highest value shows: any instance's breaker not closed.
+  aggregator: 'max',
 });
 
 /** RED per consumer. */
@@ -87,3 +89,9 @@ export const deadLetters = new Gauge({
   labelNames: ['service'] as const,
   registers: [registry],
 });
+
+/** Several processes' series (`getMetricsAsJSON`) as one exposition: counters and histograms summed, gauges by their aggregator. */
+export async function aggregateMetrics(processes: unknown[][]): Promise<{ contentType: string; text: string }> {
+  const aggregated = AggregatorRegistry.aggregate(processes as Parameters<typeof AggregatorRegistry.aggregate>[0]);
+  return { contentType: aggregated.contentType, text: await aggregated.metrics() };
+}

@@ -41,6 +41,11 @@ export interface TestSystemOptions {
   seed?: boolean;
   env?: NodeJS.ProcessEnv;
   verifyIdempotency?: boolean;
+  /**
+   * A PostgreSQL server (`postgres://user@host:port/postgres`) on which each service gets a fresh
+   * database of its own for this test system. Default: AGORA_TEST_POSTGRES_URL; unset, SQLite files.
+   */
+  postgresUrl?: string;
 }
 
 /** Starts some services in-process on throwaway SQLite files: the embedded topology, made small for a test. */
@@ -48,8 +53,13 @@ export async function startTestSystem(definitions: ServiceDefinition[], options:
   process.env.LOG_LEVEL ??= 'silent';
   await installTracing();
   const dataDir = mkdtempSync(join(tmpdir(), 'agora-test-'));
+  const postgresUrl = options.postgresUrl ?? process.env.AGORA_TEST_POSTGRES_URL;
+  const databases = postgresUrl
+    ? await (await import('./postgres-databases.ts')).createTestDatabases(postgresUrl, definitions.map((definition) => definition.name))
+    : undefined;
   const system = await startEmbedded(definitions, {
     dataDir,
+    databaseUrls: databases?.urls,
     resilience: { ...defaultResilience, timeoutMs: 1_000, breakerHalfOpenAfterMs: 500 },
     verifyIdempotency: options.verifyIdempotency ?? ['1', 'true'].includes(process.env.AGORA_VERIFY_IDEMPOTENCY ?? ''),
     maxDeliver: 3,
@@ -75,6 +85,7 @@ export async function startTestSystem(definitions: ServiceDefinition[], options:
     events: (...types) => system.bus.read(types),
     async stop() {
       await system.stop();
+      await databases?.drop();
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

@@ -1,0 +1,35 @@
+import { ConfigError, loadConfig, type ResilienceOptions } from '@agora/chassis';
+import { services } from '../../../topology.ts';
+import { PlatformConfigSchema, type PlatformConfig } from './platform-config.ts';
+
+/**
+ * Checks the platform's settings and every service's before anything starts, so one run reports
+ * every bad variable at once (a service's are prefixed with its name).
+ */
+export function checkConfiguration(env: NodeJS.ProcessEnv): PlatformConfig {
+  const problems: string[] = [];
+  const attempt = <T>(read: () => T, prefix: string): T | undefined => {
+    try {
+      return read();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems.map((problem) => prefix + problem));
+      return undefined;
+    }
+  };
+  const config = attempt(() => loadConfig(PlatformConfigSchema, env), '');
+  for (const service of services) attempt(() => loadConfig(service.config, env), `${service.name}: `);
+  if (problems.length > 0 || !config) throw new ConfigError(problems);
+  return config;
+}
+
+export function resilienceOf(config: PlatformConfig): ResilienceOptions {
+  return {
+    timeoutMs: config.CALL_TIMEOUT_MS,
+    maxAttempts: config.CALL_MAX_ATTEMPTS,
+    breakerThreshold: config.BREAKER_THRESHOLD,
+    breakerHalfOpenAfterMs: config.BREAKER_HALF_OPEN_MS,
+    bulkheadLimit: config.BULKHEAD_LIMIT,
+    bulkheadQueue: config.BULKHEAD_QUEUE,
+  };
+}

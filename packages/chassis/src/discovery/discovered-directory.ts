@@ -1,0 +1,104 @@
+import type { ServiceDirectory } from '../calls/client.ts';
+import { HttpTransport } from '../calls/http-transport.ts';
+import type { Transport, TransportRequest, TransportResponse } from '../calls/transport.ts';
+import { problems } from '../contract/problems.ts';
+import type { ServiceRegistry } from './registry.ts';
+
+/** How long an instance that refused a connection is left out before it is tried again. */
+const EJECTION_MS = 5_000;
+
+/** Connection-level failures: the instance is gone or not listening, not merely slow. */
+function isConnectionFailure(error: unknown): boolean {
+  const code = (error as { code?: string }).code ?? '';
+  return ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_CLOSED'].includes(code);
+}
+
+/**
+ * Client-side load balancing over the instances the registry knows: round robin over live
+ * instances, and an instance that refuses a connection is ejected for a few seconds at once
+ * (the caller's retry then lands on another one), before its heartbeat even goes stale.
+ */
+class BalancedTransport implements Transport {
+  readonly #service: string;
+  readonly #directory: DiscoveredDirectory;
+  #next = 0;
+
+  constructor(service: string, directory: DiscoveredDirectory) {
+    this.#service = service;
+    this.#directory = directory;
+  }
+
+  async request(request: TransportRequest): Promise<TransportResponse> {
+    const candidates = this.#directory.live(this.#service);
+    if (candidates.length === 0) throw problems.unavailable(`no live instance of ${this.#service}`, { headers: { 'retry-after': '1' } });
+    const url = candidates[this.#next++ % candidates.length]!;
+    try {
+      return await this.#directory.pool(url).request(request);
+    } catch (error) {
+      if (isConnectionFailure(error)) this.#directory.eject(url);
+      throw error;
+    }
+  }
+}
+
+/** Resolves service names through discovery: the split topology's directory. */
+export class DiscoveredDirectory implements ServiceDirectory {
+  readonly #registry: ServiceRegistry;
+  readonly #pools = new Map<string, HttpTransport>();
+  readonly #balancers = new Map<string, BalancedTransport>();
+  readonly #ejected = new Map<string, number>();
+  readonly #connections: number;
+
+  constructor(registry: ServiceRegistry, options: { connections?: number } = {}) {
+    this.#registry = registry;
+    this.#connections = options.connections ?? 64;
+  }
+
+  transport(service: string): Transport {
+    let balancer = this.#balancers.get(service);
+    if (!balancer) {
+      balancer = new BalancedTransport(service, this);
+      this.#balancers.set(service, balancer);
+    }
+    return balancer;
+  }
+
+  instances(service: string): Transport[] {
+    return this.#registry
+      .instances(service)
+      .map((instance) => instance.url)
+      .sort()
+      .map((url) => this.pool(url));
+  }
+
+  /**
+   * URLs of the instances to use now, in a stable order. When every instance is ejected, all are
+   * tried again (as Envoy's panic threshold does): better a failing call than no call at all.
+   */
+  live(service: string): string[] {
+    const now = Date.now();
+    const registered = this.#registry
+      .instances(service)
+      .map((instance) => instance.url)
+      .sort();
+    const usable = registered.filter((url) => (this.#ejected.get(url) ?? 0) <= now);
+    return usable.length > 0 ? usable : registered;
+  }
+
+  pool(url: string): HttpTransport {
+    let pool = this.#pools.get(url);
+    if (!pool) {
+      pool = new HttpTransport(url, { connections: this.#connections });
+      this.#pools.set(url, pool);
+    }
+    return pool;
+  }
+
+  eject(url: string): void {
+    this.#ejected.set(url, Date.now() + EJECTION_MS);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.#pools.values()].map((pool) => pool.close()));
+  }
+}

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { Kvm, type KV } from '@nats-io/kv';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { Logger } from '../telemetry/logger.ts';
+
+const BUCKET = 'agora-services';
+
+export interface Instance {
+  service: string;
+  id: string;
+  /** Where its HTTP API listens, e.g. http://127.0.0.1:41234. */
+  url: string;
+  pid: number;
+  /** The last heartbeat, epoch ms. */
+  seenAt: number;
+}
+
+export interface RegistryOptions {
+  natsUrl: string;
+  logger: Logger;
+  /** How often an instance says it is alive. */
+  heartbeatMs?: number;
+}
+
+/**
+ * Service discovery on NATS JetStream KV: every instance writes `<service>.<id>` with its URL and
+ * refreshes it each heartbeat; a graceful stop deletes the key. The bucket's TTL ages out what a
+ * killed instance left; readers also drop an entry whose heartbeat is three beats old, so a dead
+ * instance leaves rotation within seconds without waiting for the TTL.
+ */
+export class ServiceRegistry {
+  readonly #nc: NatsConnection;
+  readonly #kv: KV;
+  readonly #options: Required<RegistryOptions>;
+  readonly #instances = new Map<string, Instance>();
+  readonly #own = new Map<string, Instance>();
+  readonly #timers: NodeJS.Timeout[] = [];
+  #watching: Promise<void> | undefined;
+  #stopped = false;
+
+  private constructor(nc: NatsConnection, kv: KV, options: Required<RegistryOptions>) {
+    this.#nc = nc;
+    this.#kv = kv;
+    this.#options = options;
+  }
+
+  static async connect(options: RegistryOptions): Promise<ServiceRegistry> {
+    const full = { heartbeatMs: 1_000, ...options };
+    const nc = await connect({ servers: full.natsUrl, name: 'agora-registry', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    const kv = await new Kvm(nc).create(BUCKET, { history: 1, ttl: full.heartbeatMs * 30 });
+    const registry = new ServiceRegistry(nc, kv, full);
+    await registry.#watch();
+    return registry;
+  }
+
+  /** Announces an instance of `service` at `url` until `deregister` or stop. */
+  async register(service: string, url: string): Promise<Instance> {
+    const instance: Instance = { service, id: randomUUID().slice(0, 8), url, pid: process.pid, seenAt: Date.now() };
+    this.#own.set(instance.id, instance);
+    await this.#beat(instance);
+    const timer = setInterval(() => void this.#beat(instance), this.#options.heartbeatMs);
+    timer.unref();
+    this.#timers.push(timer);
+    return instance;
+  }
+
+  /** Live instances of a service (or of every service). */
+  instances(service?: string): Instance[] {
+    const staleBefore = Date.now() - this.#options.heartbeatMs * 3;
+    return [...this.#instances.values()].filter((instance) => instance.seenAt >= staleBefore && (service === undefined || instance.service === service));
+  }
+
+  async #beat(instance: Instance): Promise<void> {
+    if (this.#stopped || !this.#own.has(instance.id)) return;
+    instance.seenAt = Date.now();
+    try {
+      await this.#kv.put(`${instance.service}.${instance.id}`, JSON.stringify(instance));
+    } catch (error) {
+      // NATS away for a moment: the next beat tries again; peers keep this instance for three beats.
+      this.#options.logger.warn({ err: error, service: instance.service }, 'registry heartbeat failed');
+    }
+  }
+
+  async #watch(): Promise<void> {
+    // What is registered now is read before the first call needs it; the watch then keeps it current.
+    for await (const key of await this.#kv.keys()) {
+      const entry = await this.#kv.get(key);
+      if (entry?.operation === 'PUT') this.#instances.set(key, JSON.parse(entry.string()) as Instance);
+    }
+    const loop = async () => {
+      while (!this.#stopped) {
+        try {
+          const watcher = await this.#kv.watch({ key: '>' });
+          for await (const entry of watcher) {
+            if (entry.operation === 'PUT') this.#instances.set(entry.key, JSON.parse(entry.string()) as Instance);
+            else this.#instances.delete(entry.key);
+            if (this.#stopped) break;
+          }
+        } catch (error) {
+          if (this.#stopped) return;
+          this.#options.logger.warn({ err: error }, 'registry watch interrupted; resuming');
+        }
+        await new Promise((resolve) => setTimeout(resolve, 500));
+      }
+    };
+    this.#watching = loop();
+  }
+
+  /** Withdraws this process's instances (graceful stop: callers move on at once). */
+  async deregister(): Promise<void> {
+    for (const timer of this.#timers) clearInterval(timer);
+    const own = [...this.#own.values()];
+    this.#own.clear();
+    await Promise.all(own.map((instance) => this.#kv.delete(`${instance.service}.${instance.id}`).catch(() => undefined)));
+  }
+
+  async close(): Promise<void> {
+    await this.deregister();
+    this.#stopped = true;
+    await this.#nc.drain().catch(() => undefined);
+    await this.#watching?.catch(() => undefined);
+  }
+}
