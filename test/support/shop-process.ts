@@ -7,7 +7,7 @@ import { stopServersIn } from '@agora/infra';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 /** The split topology starts PostgreSQL, NATS and seven processes first. */
-const START_TIMEOUT_MS = (process.env.AGORA_TOPOLOGY ?? 'embedded') === 'embedded' ? 20_000 : 90_000;
+const startTimeoutMs = (topology: string) => (topology === 'embedded' ? 20_000 : 90_000);
 
 export interface LogLine {
   level: string;
@@ -50,8 +50,12 @@ export async function launchShop(env: Record<string, string> = {}, dataDir = mkd
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  const timeoutMs = startTimeoutMs(env.AGORA_TOPOLOGY ?? suiteEnv().AGORA_TOPOLOGY!);
   const url = await new Promise<string>((ready, fail) => {
-    const timer = setTimeout(() => fail(new Error(`agora did not start in ${START_TIMEOUT_MS} ms: ${stderr}`)), START_TIMEOUT_MS);
+    const timer = setTimeout(() => {
+      child.kill('SIGTERM');
+      fail(new Error(`agora did not start in ${timeoutMs} ms: ${stderr}`));
+    }, timeoutMs);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (!line.startsWith('{')) return;
       const entry = JSON.parse(line) as LogLine;
@@ -63,6 +67,7 @@ export async function launchShop(env: Record<string, string> = {}, dataDir = mkd
     });
     void exited.then((code) => {
       clearTimeout(timer);
+      void stopServersIn(dataDir);
       const errors = logs.filter((entry) => entry.level === 'error' || entry.level === 'fatal').map((entry) => JSON.stringify(entry));
       fail(new Error(`agora exited with ${code} before it was ready: ${stderr}${errors.join('\n')}`));
     });
@@ -84,6 +89,45 @@ export async function launchShop(env: Record<string, string> = {}, dataDir = mkd
         await stopServersIn(dataDir);
         rmSync(dataDir, { recursive: true, force: true });
       }
+    },
+  };
+}
+
+export interface ServiceInstance {
+  child: ChildProcess;
+  /** The instance's own HTTP address (its /metrics, /readyz). */
+  url: string;
+  kill(signal: NodeJS.Signals): Promise<void>;
+}
+
+/** One more instance of a service next to a running split shop: `agora serve <service>` on its DATA_DIR. */
+export async function serveInstance(shop: ShopProcess, service: string): Promise<ServiceInstance> {
+  const child = spawn(process.execPath, [join(ROOT, 'apps/cli/src/agora.ts'), 'serve', service], {
+    cwd: ROOT,
+    env: { ...process.env, DATA_DIR: shop.dataDir, LOG_LEVEL: 'info', ...suiteEnv(), AGORA_SEED: 'false' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const url = await new Promise<string>((ready, fail) => {
+    const timer = setTimeout(() => fail(new Error(`agora serve ${service} did not start: ${stderr}`)), 30_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (!line.startsWith('{')) return;
+      const entry = JSON.parse(line) as LogLine & { instances?: Array<{ port: number }> };
+      if (entry.msg === 'services ready') {
+        clearTimeout(timer);
+        ready(`http://127.0.0.1:${entry.instances![0]!.port}`);
+      }
+    });
+    void exited.then(() => fail(new Error(`agora serve ${service} exited before it was ready: ${stderr}`)));
+  });
+  return {
+    child,
+    url,
+    async kill(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      await exited;
     },
   };
 }

@@ -3,6 +3,7 @@ import { ConfigError, flushTracing, installTracing, rootLogger } from '@agora/ch
 import { startServiceProcess, type ServiceProcess } from '@agora/chassis/split';
 import { services } from '../../../topology.ts';
 import { checkConfiguration, resilienceOf } from './configuration.ts';
+import { readConnections } from './connections.ts';
 
 /** `<SERVICE>_DATABASE_URL`, or `DATABASE_URL` when this process hosts a single service. */
 export function databaseUrlOf(service: string, env: NodeJS.ProcessEnv, only: boolean): string | undefined {
@@ -11,16 +12,20 @@ export function databaseUrlOf(service: string, env: NodeJS.ProcessEnv, only: boo
 
 /**
  * `agora serve <service…>`: one process of the split topology, hosting the named services. The
- * supervisor (`agora start` with AGORA_TOPOLOGY=split) runs one per process group; on a machine of
- * its own (a container), it runs alone with NATS_URL and DATABASE_URL given.
+ * supervisor (`agora start` with AGORA_TOPOLOGY=split) runs one per process group; run by hand next
+ * to a running split shop (same DATA_DIR), it adds one more instance; on a machine of its own (a
+ * container), it runs alone with NATS_URL and DATABASE_URL given.
  */
-export async function serve(names: string[], env: NodeJS.ProcessEnv = process.env): Promise<ServiceProcess> {
+export async function serve(names: string[], given: NodeJS.ProcessEnv = process.env): Promise<ServiceProcess> {
+  const env = { ...readConnections(given.DATA_DIR ?? 'data'), ...given };
   const config = checkConfiguration(env);
   const unknown = names.filter((name) => !services.some((service) => service.name === name));
   if (names.length === 0 || unknown.length > 0) {
     throw new ConfigError([`agora serve needs service names from: ${services.map((service) => service.name).join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`]);
   }
-  if (!config.NATS_URL) throw new ConfigError(['NATS_URL is required by agora serve (the event bus and service discovery)']);
+  if (!config.NATS_URL) {
+    throw new ConfigError(['NATS_URL is required by agora serve (the event bus and service discovery), or a split shop running on the same DATA_DIR']);
+  }
   const definitions = services.filter((service) => names.includes(service.name));
   // Each process exports its spans under its own name (agora-orders, agora-catalog+identity, …).
   await installTracing(`agora-${names.join('+')}`, env);

@@ -1,4 +1,3 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { flushTracing, installTracing, rootLogger } from '@agora/chassis';
@@ -8,7 +7,9 @@ import { startNats, startPostgres, type LocalPostgres, type ServerHandle } from 
 import { topologies } from '../../../topology.ts';
 import { resilienceOf } from './configuration.ts';
 import type { PlatformConfig } from './platform-config.ts';
+import { removeConnections, writeConnections } from './connections.ts';
 import type { RunningShop } from './running-shop.ts';
+import { SupervisedProcess } from './supervised-process.ts';
 
 const AGORA = join(import.meta.dirname, 'agora.ts');
 const READY_TIMEOUT_MS = 60_000;
@@ -20,40 +21,34 @@ const READY_TIMEOUT_MS = 60_000;
 async function provision(config: PlatformConfig, env: NodeJS.ProcessEnv, names: string[]) {
   const dataDir = resolve(config.DATA_DIR);
   const servers: ServerHandle[] = [];
-  let natsUrl = config.NATS_URL;
-  if (!natsUrl) {
-    const nats = await startNats(dataDir);
-    servers.push(nats);
-    natsUrl = nats.url;
-  }
-  let postgres: LocalPostgres | undefined;
-  const databaseUrls: Record<string, string> = {};
-  for (const name of names) {
-    const given = env[`${name.toUpperCase()}_DATABASE_URL`];
-    if (given) {
-      databaseUrls[name] = given;
-      continue;
+  try {
+    let natsUrl = config.NATS_URL;
+    if (!natsUrl) {
+      const nats = await startNats(dataDir);
+      servers.push(nats);
+      natsUrl = nats.url;
     }
-    if (!postgres) {
-      postgres = await startPostgres(dataDir);
-      servers.push(postgres);
+    let postgres: LocalPostgres | undefined;
+    const databaseUrls: Record<string, string> = {};
+    for (const name of names) {
+      const given = env[`${name.toUpperCase()}_DATABASE_URL`];
+      if (given) {
+        databaseUrls[name] = given;
+        continue;
+      }
+      if (!postgres) {
+        postgres = await startPostgres(dataDir);
+        servers.push(postgres);
+      }
+      await postgres.ensureDatabase(name);
+      databaseUrls[name] = postgres.url(name);
     }
-    await postgres.ensureDatabase(name);
-    databaseUrls[name] = postgres.url(name);
+    return { natsUrl, databaseUrls, servers };
+  } catch (error) {
+    // Nothing half-provisioned stays behind.
+    for (const server of servers.reverse()) await server.stop().catch(() => undefined);
+    throw error;
   }
-  return { natsUrl, databaseUrls, servers };
-}
-
-function spawnGroup(group: { process: string; services: readonly string[] }, env: NodeJS.ProcessEnv): ChildProcess {
-  // The service processes log to this terminal; each log line names its service.
-  return spawn(process.execPath, [AGORA, 'serve', ...group.services], { env, stdio: ['ignore', 'inherit', 'inherit'] });
-}
-
-async function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((done) => child.once('exit', done));
-  child.kill('SIGTERM');
-  await Promise.race([exited, sleep(15_000).then(() => child.kill('SIGKILL'))]);
 }
 
 /**
@@ -67,25 +62,30 @@ export async function startSplit(config: PlatformConfig, env: NodeJS.ProcessEnv)
   const groups = topologies[config.AGORA_TOPOLOGY];
   const hosted = groups.flatMap((group) => group.services);
   const { natsUrl, databaseUrls, servers } = await provision(config, env, [...hosted, 'gateway']);
-  const childEnv: NodeJS.ProcessEnv = {
-    ...env,
+  const connections: Record<string, string> = {
     NATS_URL: natsUrl,
     ...Object.fromEntries(Object.entries(databaseUrls).map(([name, url]) => [`${name.toUpperCase()}_DATABASE_URL`, url])),
   };
-  const children = groups.filter((group) => group.services.length > 0).map((group) => ({ group, child: spawnGroup(group, childEnv) }));
+  // `agora serve <service>` started by hand later joins this shop through these (one more instance).
+  writeConnections(config.DATA_DIR, connections);
+  const childEnv: NodeJS.ProcessEnv = { ...env, ...connections };
+  const children = groups
+    .filter((group) => group.services.length > 0)
+    .map((group) => new SupervisedProcess(group.process, [process.execPath, [AGORA, 'serve', ...group.services]], childEnv, logger));
   const registry = await ServiceRegistry.connect({ natsUrl, logger });
   const directory = new DiscoveredDirectory(registry);
   const stopAll = async () => {
-    await Promise.all(children.map(({ child }) => stopChild(child)));
+    await Promise.all(children.map((child) => child.stop()));
     await directory.close();
     await registry.close();
     for (const server of servers.reverse()) await server.stop();
+    removeConnections(config.DATA_DIR);
   };
   try {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (!hosted.every((name) => registry.instances(name).length > 0)) {
-      const dead = children.find(({ child }) => child.exitCode !== null);
-      if (dead) throw new Error(`process ${dead.group.process} exited with ${dead.child.exitCode} before it was ready`);
+      const dead = children.find((child) => child.exitedEarly !== null);
+      if (dead) throw new Error(`process ${dead.name} exited with ${dead.exitedEarly} before it was ready`);
       if (Date.now() > deadline) throw new Error(`services not ready in ${READY_TIMEOUT_MS / 1000} s: ${hosted.filter((name) => registry.instances(name).length === 0).join(', ')}`);
       await sleep(50);
     }
@@ -98,6 +98,7 @@ export async function startSplit(config: PlatformConfig, env: NodeJS.ProcessEnv)
       extraRetry: config.AGORA_VERIFY_IDEMPOTENCY,
     });
     const address = await gateway.app.listen({ port: config.PORT, host: config.HOST });
+    for (const child of children) child.superviseRestarts();
     return {
       url: address.replace('[::1]', 'localhost'),
       config,

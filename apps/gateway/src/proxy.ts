@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   AppError,
+  isStorageUnavailable,
   PRINCIPAL_HEADER,
   SpanKind,
   contextFromTraceparent,
@@ -136,7 +137,8 @@ export function registerProxyRoutes(app: FastifyInstance, contracts: ApiContract
               try {
                 return await handle(request, reply, contract.service, route, deps);
               } catch (error) {
-                if (error instanceof AppError) throw error;
+                // The gateway's own database away (idempotency keys): 503 from the problem handler.
+                if (error instanceof AppError || isStorageUnavailable(error)) throw error;
                 deps.logger.error({ err: error, service: contract.service }, 'forwarding failed');
                 return sendProblem(reply, problems.badGateway(`${contract.service} could not be reached`), request.url);
               } finally {

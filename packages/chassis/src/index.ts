@@ -14,7 +14,7 @@ export type { EventBus, Subscription } from './events/bus.ts';
 export { SqliteEventBus } from './events/sqlite-bus.ts';
 export { registerRoutes, reply, parsePrincipal, PRINCIPAL_HEADER, type Handlers, type HandlerInput } from './http/routes.ts';
 export { createServiceApp, installHttpMetrics } from './http/service-app.ts';
-export { installProblemHandlers, sendProblem } from './http/problem-handler.ts';
+export { installProblemHandlers, sendProblem, isStorageUnavailable } from './http/problem-handler.ts';
 export { serializerCompiler, validatorCompiler } from './http/validation.ts';
 export type { Faults } from './http/faults.ts';
 export { defaultResilience, downstreamPolicies, isTransient, type ResilienceOptions } from './resilience/policies.ts';

@@ -112,12 +112,18 @@ export async function launch(options: LaunchOptions): Promise<ServerHandle> {
   return { pid, port: options.port, started: true, stop: () => stopServer(pid, options.folder) };
 }
 
-/** SIGTERM (each of these servers shuts down cleanly on it), SIGKILL if it is still there after 10 s. */
+/**
+ * SIGTERM (each of these servers shuts down cleanly on it), SIGKILL if it is still there after 10 s.
+ * The folder's record wins too: a server restarted in place (after a crash) is the one to stop.
+ */
 export async function stopServer(pid: number, folder: string): Promise<void> {
-  if (isAlive(pid)) process.kill(pid, 'SIGTERM');
-  const deadline = Date.now() + 10_000;
-  while (isAlive(pid) && Date.now() < deadline) await sleep(50);
-  if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  const recorded = (await liveServer(folder))?.pid;
+  for (const target of new Set([pid, ...(recorded ? [recorded] : [])])) {
+    if (isAlive(target)) process.kill(target, 'SIGTERM');
+    const deadline = Date.now() + 10_000;
+    while (isAlive(target) && Date.now() < deadline) await sleep(50);
+    if (isAlive(target)) process.kill(target, 'SIGKILL');
+  }
   rmSync(join(folder, 'server.json'), { force: true });
 }
 

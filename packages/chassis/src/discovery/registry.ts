@@ -37,6 +37,8 @@ export class ServiceRegistry {
   readonly #timers: NodeJS.Timeout[] = [];
   #watching: Promise<void> | undefined;
   #stopped = false;
+  /** While NATS is away (and for three beats after), nobody's heartbeat can arrive: see instances(). */
+  #preservingUntil = 0;
 
   private constructor(nc: NatsConnection, kv: KV, options: Required<RegistryOptions>) {
     this.#nc = nc;
@@ -49,8 +51,16 @@ export class ServiceRegistry {
     const nc = await connect({ servers: full.natsUrl, name: 'agora-registry', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     const kv = await new Kvm(nc).create(BUCKET, { history: 1, ttl: full.heartbeatMs * 30 });
     const registry = new ServiceRegistry(nc, kv, full);
+    void registry.#followConnection();
     await registry.#watch();
     return registry;
+  }
+
+  async #followConnection(): Promise<void> {
+    for await (const status of this.#nc.status()) {
+      if (status.type === 'disconnect') this.#preservingUntil = Number.POSITIVE_INFINITY;
+      else if (status.type === 'reconnect') this.#preservingUntil = Date.now() + this.#options.heartbeatMs * 3;
+    }
   }
 
   /** Announces an instance of `service` at `url` until `deregister` or stop. */
@@ -64,9 +74,13 @@ export class ServiceRegistry {
     return instance;
   }
 
-  /** Live instances of a service (or of every service). */
+  /**
+   * Live instances of a service (or of every service). While the registry itself is cut off from
+   * NATS, silence proves nothing, so the last known instances stay (self-preservation, as in
+   * Eureka): calls keep flowing over HTTP, and the balancer ejects any instance that refuses them.
+   */
   instances(service?: string): Instance[] {
-    const staleBefore = Date.now() - this.#options.heartbeatMs * 3;
+    const staleBefore = Date.now() < this.#preservingUntil ? Number.NEGATIVE_INFINITY : Date.now() - this.#options.heartbeatMs * 3;
     return [...this.#instances.values()].filter((instance) => instance.seenAt >= staleBefore && (service === undefined || instance.service === service));
   }
 

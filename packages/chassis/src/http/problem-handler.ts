@@ -31,7 +31,24 @@ function toAppError(error: FastifyError): AppError {
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return new AppError('bad-request', error.statusCode, 'Bad request', { detail: error.message });
   }
+  if (isStorageUnavailable(error)) return problems.unavailable('storage is unavailable; retry shortly', { headers: { 'retry-after': '2' } });
   return problems.internal('the request could not be completed');
+}
+
+/** Connection-class SQLSTATEs (08…), shutdown (57P01-57P03), pool timeouts, refused sockets. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', 'PROTOCOL_CONNECTION_LOST']);
+
+/**
+ * The database went away (restart, failover): the request did not happen and may be retried, so it
+ * is a 503 with Retry-After rather than a 500 (which would say the service is broken).
+ */
+export function isStorageUnavailable(error: unknown): boolean {
+  for (let cause = error; cause instanceof Error; cause = cause.cause) {
+    const code = String((cause as { code?: unknown }).code ?? '');
+    if (UNAVAILABLE_CODES.has(code) || code.startsWith('08')) return true;
+    if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(cause.message)) return true;
+  }
+  return false;
 }
 
 /** Every error leaves as problem+json; 5xx are logged with their stack, which never reaches the client. */

@@ -35,8 +35,11 @@ export function postgresDialect(options: PostgresPoolOptions): { dialect: Postgr
     idle_in_transaction_session_timeout: 30_000,
     types,
   });
-  // Without a listener an idle client's error (the server went away) would crash the process.
+  // Without listeners, a connection's error (the server went away) would crash the process: the
+  // pool listens on idle clients, and each client gets its own for while it is checked out (the
+  // query in flight fails on its own and the transaction is retried or reported).
   pool.on('error', (error) => options.logger?.warn({ err: error }, 'idle database connection failed; it will be replaced'));
+  pool.on('connect', (client) => client.on('error', (error) => options.logger?.warn({ err: error }, 'database connection failed while in use')));
   return { dialect: new PostgresDialect({ pool }), pool };
 }
 

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { ShopClient, eventually } from '../support/client.ts';
+import { launchShop, serveInstance, type ShopProcess } from '../support/shop-process.ts';
+
+const FINAL = ['SHIPPED', 'CANCELLED'];
+
+function counterTotal(metrics: string, name: string, labels: string): number {
+  return metrics
+    .split('\n')
+    .filter((line) => line.startsWith(`${name}{`) && line.includes(labels))
+    .reduce((sum, line) => sum + Number(line.slice(line.lastIndexOf(' ') + 1)), 0);
+}
+
+describe('split topology: instances come and go under load', () => {
+  let shop: ShopProcess;
+  let api: ShopClient;
+  let admin: string;
+
+  before(async () => {
+    shop = await launchShop({ AGORA_TOPOLOGY: 'split' });
+    api = new ShopClient(shop.url);
+    admin = await api.token('admin@example.com', 'admin-password');
+  });
+  after(() => shop.stop());
+
+  it('a second inventory instance takes traffic; SIGKILL on one of the two loses no acknowledged order', async () => {
+    const second = await serveInstance(shop, 'inventory');
+    await eventually(async () => {
+      const status = await api.request('GET', '/api/v1/admin/services', { token: admin });
+      return status.body.items.find((item: { service: string }) => item.service === 'inventory')?.instances === 2;
+    }, 10_000, 'two inventory instances in discovery');
+
+    const customers = await Promise.all(Array.from({ length: 4 }, (_, i) => api.newCustomer(`Split${i}`)));
+    const answers: Array<{ status: number; id?: string; token: string }> = [];
+    let killed = false;
+    // Four buyers in a loop; the second instance dies without warning a third of the way in.
+    await Promise.all(
+      customers.map(async (customer) => {
+        for (let i = 0; i < 15; i++) {
+          const response = await api.placeOrder(customer.token, [{ productId: i % 2 ? 'p-cable' : 'p-mouse', quantity: 1 }]);
+          answers.push({ status: response.status, id: response.body?.id, token: customer.token });
+          if (answers.length === 20 && !killed) {
+            killed = true;
+            const metrics = await fetch(`${second.url}/metrics`).then((reply) => reply.text());
+            assert.ok(counterTotal(metrics, 'agora_http_requests_total', 'service="inventory"') + counterTotal(metrics, 'agora_events_consumed_total', 'service="inventory"') > 0, 'the second instance served some of the work');
+            await second.kill('SIGKILL');
+          }
+        }
+      }),
+    );
+    assert.deepEqual(
+      answers.filter((answer) => answer.status !== 202).map((answer) => answer.status),
+      [],
+      'every checkout was accepted while an instance died',
+    );
+    // Deliveries the killed instance held come back after JetStream's ack wait.
+    const finals = await Promise.all(answers.map((answer) => api.waitForStatus(answer.token, answer.id!, FINAL, 60_000)));
+    assert.equal(finals.length, 60);
+    assert.equal(finals.filter((order) => order.status === 'SHIPPED').length, 60, 'in-stock orders with good cards all ship');
+
+    await eventually(async () => {
+      const status = await api.request('GET', '/api/v1/admin/services', { token: admin });
+      return status.body.items.find((item: { service: string }) => item.service === 'inventory')?.instances === 1;
+    }, 10_000, 'the killed instance to leave discovery');
+  });
+});
