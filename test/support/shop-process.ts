@@ -101,10 +101,10 @@ export interface ServiceInstance {
 }
 
 /** One more instance of a service next to a running split shop: `agora serve <service>` on its DATA_DIR. */
-export async function serveInstance(shop: ShopProcess, service: string): Promise<ServiceInstance> {
+export async function serveInstance(shop: ShopProcess, service: string, env: Record<string, string> = {}): Promise<ServiceInstance> {
   const child = spawn(process.execPath, [join(ROOT, 'apps/cli/src/agora.ts'), 'serve', service], {
     cwd: ROOT,
-    env: { ...process.env, DATA_DIR: shop.dataDir, LOG_LEVEL: 'info', ...suiteEnv(), AGORA_SEED: 'false' },
+    env: { ...process.env, DATA_DIR: shop.dataDir, LOG_LEVEL: 'info', ...suiteEnv(), AGORA_SEED: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';

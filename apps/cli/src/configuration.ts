@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig, type ResilienceOptions } from '@agora/chassis';
+import { ConfigError, loadConfig, parseRouteWeights, type ResilienceOptions } from '@agora/chassis';
 import { services } from '../../../topology.ts';
 import { PlatformConfigSchema, type PlatformConfig } from './platform-config.ts';
 
@@ -19,6 +19,7 @@ export function checkConfiguration(env: NodeJS.ProcessEnv): PlatformConfig {
   };
   const config = attempt(() => loadConfig(PlatformConfigSchema, env), '');
   for (const service of services) attempt(() => loadConfig(service.config, env), `${service.name}: `);
+  if (config) problems.push(...parseRouteWeights(config.ROUTE_WEIGHTS).problems.map((problem) => `ROUTE_WEIGHTS: ${problem}`));
   if (problems.length > 0 || !config) throw new ConfigError(problems);
   return config;
 }

@@ -40,9 +40,10 @@ export async function serve(names: string[], given: NodeJS.ProcessEnv = process.
     maxDeliver: config.EVENT_MAX_DELIVER,
     consumerConcurrency: config.EVENT_CONCURRENCY,
     seed: config.AGORA_SEED,
+    version: config.SERVICE_VERSION,
     env,
   });
-  rootLogger().info({ services: names, pid: process.pid, instances: started.runtimes.map((runtime) => runtime.app.server.address()) }, 'services ready');
+  rootLogger().info({ services: names, version: config.SERVICE_VERSION, pid: process.pid, instances: started.runtimes.map((runtime) => runtime.app.server.address()) }, 'services ready');
   return {
     ...started,
     async stop() {

@@ -1,6 +1,6 @@
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { flushTracing, installTracing, rootLogger } from '@agora/chassis';
+import { flushTracing, installTracing, parseRouteWeights, rootLogger } from '@agora/chassis';
 import { DiscoveredDirectory, ServiceRegistry } from '@agora/chassis/split';
 import { createGateway } from '@agora/gateway';
 import { startNats, startPostgres, type LocalPostgres, type ServerHandle } from '@agora/infra';
@@ -73,7 +73,7 @@ export async function startSplit(config: PlatformConfig, env: NodeJS.ProcessEnv)
     .filter((group) => group.services.length > 0)
     .map((group) => new SupervisedProcess(group.process, [process.execPath, [AGORA, 'serve', ...group.services]], childEnv, logger));
   const registry = await ServiceRegistry.connect({ natsUrl, logger });
-  const directory = new DiscoveredDirectory(registry);
+  const directory = new DiscoveredDirectory(registry, { weights: parseRouteWeights(config.ROUTE_WEIGHTS).weights });
   const stopAll = async () => {
     await Promise.all(children.map((child) => child.stop()));
     await directory.close();

@@ -29,3 +29,4 @@ export { defineService, defineStorage, type StorageDefinition, type ServiceDefin
 export type { ServiceContext, Tx, Principal } from './service/context.ts';
 export { ServiceRuntime, type RuntimeOptions } from './service/runtime.ts';
 export { startEmbedded, LocalDirectory, type EmbeddedSystem, type EmbeddedOptions } from './service/embedded.ts';
+export { parseRouteWeights, pickRelease, type RouteWeights } from './discovery/route-weights.ts';

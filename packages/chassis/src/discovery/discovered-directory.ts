@@ -3,6 +3,7 @@ import { HttpTransport } from '../calls/http-transport.ts';
 import type { Transport, TransportRequest, TransportResponse } from '../calls/transport.ts';
 import { problems } from '../contract/problems.ts';
 import type { ServiceRegistry } from './registry.ts';
+import { pickRelease, type RouteWeights } from './route-weights.ts';
 
 /** How long an instance that refused a connection is left out before it is tried again. */
 const EJECTION_MS = 5_000;
@@ -21,17 +22,29 @@ function isConnectionFailure(error: unknown): boolean {
 class BalancedTransport implements Transport {
   readonly #service: string;
   readonly #directory: DiscoveredDirectory;
+  readonly #releases: Array<{ version: string; weight: number }> | undefined;
   #next = 0;
 
-  constructor(service: string, directory: DiscoveredDirectory) {
+  constructor(service: string, directory: DiscoveredDirectory, releases: Array<{ version: string; weight: number }> | undefined) {
     this.#service = service;
     this.#directory = directory;
+    this.#releases = releases;
+  }
+
+  /** Round robin, within the release picked by weight when this service's traffic is split (canary). */
+  #choose(candidates: Array<{ url: string; version: string }>): string {
+    let pool = candidates;
+    if (this.#releases) {
+      const release = pickRelease(this.#releases, new Set(candidates.map((candidate) => candidate.version)));
+      if (release !== undefined) pool = candidates.filter((candidate) => candidate.version === release);
+    }
+    return pool[this.#next++ % pool.length]!.url;
   }
 
   async request(request: TransportRequest): Promise<TransportResponse> {
     const candidates = this.#directory.live(this.#service);
     if (candidates.length === 0) throw problems.unavailable(`no live instance of ${this.#service}`, { headers: { 'retry-after': '1' } });
-    const url = candidates[this.#next++ % candidates.length]!;
+    const url = this.#choose(candidates);
     try {
       return await this.#directory.pool(url).request(request);
     } catch (error) {
@@ -49,15 +62,19 @@ export class DiscoveredDirectory implements ServiceDirectory {
   readonly #ejected = new Map<string, number>();
   readonly #connections: number;
 
-  constructor(registry: ServiceRegistry, options: { connections?: number } = {}) {
+  readonly #weights: RouteWeights;
+
+  /** `weights`: per service, the share of calls each release gets (canary routing at the gateway). */
+  constructor(registry: ServiceRegistry, options: { connections?: number; weights?: RouteWeights } = {}) {
     this.#registry = registry;
     this.#connections = options.connections ?? 64;
+    this.#weights = options.weights ?? new Map();
   }
 
   transport(service: string): Transport {
     let balancer = this.#balancers.get(service);
     if (!balancer) {
-      balancer = new BalancedTransport(service, this);
+      balancer = new BalancedTransport(service, this, this.#weights.get(service));
       this.#balancers.set(service, balancer);
     }
     return balancer;
@@ -75,13 +92,13 @@ export class DiscoveredDirectory implements ServiceDirectory {
    * URLs of the instances to use now, in a stable order. When every instance is ejected, all are
    * tried again (as Envoy's panic threshold does): better a failing call than no call at all.
    */
-  live(service: string): string[] {
+  live(service: string): Array<{ url: string; version: string }> {
     const now = Date.now();
     const registered = this.#registry
       .instances(service)
-      .map((instance) => instance.url)
-      .sort();
-    const usable = registered.filter((url) => (this.#ejected.get(url) ?? 0) <= now);
+      .map((instance) => ({ url: instance.url, version: instance.version }))
+      .sort((a, b) => a.url.localeCompare(b.url));
+    const usable = registered.filter((instance) => (this.#ejected.get(instance.url) ?? 0) <= now);
     return usable.length > 0 ? usable : registered;
   }
 

@@ -10,6 +10,8 @@ export interface Instance {
   id: string;
   /** Where its HTTP API listens, e.g. http://127.0.0.1:41234. */
   url: string;
+  /** The release this instance runs (SERVICE_VERSION), for weighted routing between releases. */
+  version: string;
   pid: number;
   /** The last heartbeat, epoch ms. */
   seenAt: number;
@@ -64,8 +66,8 @@ export class ServiceRegistry {
   }
 
   /** Announces an instance of `service` at `url` until `deregister` or stop. */
-  async register(service: string, url: string): Promise<Instance> {
-    const instance: Instance = { service, id: randomUUID().slice(0, 8), url, pid: process.pid, seenAt: Date.now() };
+  async register(service: string, url: string, version = 'unversioned'): Promise<Instance> {
+    const instance: Instance = { service, id: randomUUID().slice(0, 8), url, version, pid: process.pid, seenAt: Date.now() };
     this.#own.set(instance.id, instance);
     await this.#beat(instance);
     const timer = setInterval(() => void this.#beat(instance), this.#options.heartbeatMs);

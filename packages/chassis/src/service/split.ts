@@ -21,6 +21,8 @@ export interface SplitOptions {
   maxDeliver: number;
   consumerConcurrency: number;
   seed: boolean;
+  /** The release these instances run, announced in discovery (canary routing picks by it). */
+  version: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -72,7 +74,7 @@ export async function startServiceProcess(definitions: ServiceDefinition[], opti
     for (const runtime of runtimes) {
       const address = await runtime.app.listen({ port: 0, host: options.host });
       runtime.start();
-      await registry.register(runtime.name, address.replace('[::1]', '127.0.0.1'));
+      await registry.register(runtime.name, address.replace('[::1]', '127.0.0.1'), options.version);
     }
   } catch (error) {
     await close().catch(() => undefined);
