@@ -2,23 +2,11 @@ import { join } from 'node:path';
 import type { ServiceDirectory } from '../calls/client.ts';
 import { InProcessTransport, type Transport } from '../calls/transport.ts';
 import { SqliteEventBus } from '../events/sqlite-bus.ts';
-import type { ResilienceOptions } from '../resilience/policies.ts';
 import type { ServiceDefinition } from './define-service.ts';
-import { ServiceRuntime } from './runtime.ts';
+import { ServiceRuntime, runtimeOptionsFor, type HostingOptions } from './runtime.ts';
 
-export interface EmbeddedOptions {
-  dataDir: string;
-  /** Services given a PostgreSQL database here use it instead of their SQLite file. */
-  databaseUrls?: Record<string, string | undefined>;
-  poolSize?: number;
-  resilience: ResilienceOptions;
-  /** Verification mode: every event delivered twice, every retriable call made twice. */
-  verifyIdempotency: boolean;
-  maxDeliver: number;
-  consumerConcurrency: number;
-  seed: boolean;
-  env?: NodeJS.ProcessEnv;
-}
+/** The embedded topology decides nothing beyond what every topology does. */
+export type EmbeddedOptions = HostingOptions;
 
 /** Services running in this process, reachable in-process by name. */
 export class LocalDirectory implements ServiceDirectory {
@@ -49,19 +37,7 @@ export async function startEmbedded(definitions: ServiceDefinition[], options: E
   const directory = new LocalDirectory();
   const started = await Promise.allSettled(
     definitions.map((definition) =>
-      ServiceRuntime.create(definition, {
-        dataDir: options.dataDir,
-        databaseUrl: options.databaseUrls?.[definition.name],
-        poolSize: options.poolSize,
-        bus,
-        directory,
-        resilience: options.resilience,
-        extraRetry: options.verifyIdempotency,
-        maxDeliver: options.maxDeliver,
-        consumerConcurrency: options.consumerConcurrency,
-        seed: options.seed,
-        env: options.env,
-      }),
+      ServiceRuntime.create(definition, runtimeOptionsFor(definition.name, options, bus, directory)),
     ),
   );
   const failed = started.find((result) => result.status === 'rejected');

@@ -37,6 +37,38 @@ export interface RuntimeOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** What every topology decides for the services it hosts, the same for each of them. */
+export interface HostingOptions {
+  dataDir: string;
+  /** Services given a database URL here use it instead of their SQLite file. */
+  databaseUrls?: Record<string, string | undefined>;
+  poolSize?: number;
+  resilience: ResilienceOptions;
+  /** Verification mode: every event delivered twice, every retriable call made twice. */
+  verifyIdempotency: boolean;
+  maxDeliver: number;
+  consumerConcurrency: number;
+  seed: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+/** One service's runtime options in a topology: its own database, the topology's bus and directory. */
+export function runtimeOptionsFor(service: string, hosting: HostingOptions, bus: EventBus, directory: ServiceDirectory): RuntimeOptions {
+  return {
+    dataDir: hosting.dataDir,
+    databaseUrl: hosting.databaseUrls?.[service],
+    poolSize: hosting.poolSize,
+    bus,
+    directory,
+    resilience: hosting.resilience,
+    extraRetry: hosting.verifyIdempotency,
+    maxDeliver: hosting.maxDeliver,
+    consumerConcurrency: hosting.consumerConcurrency,
+    seed: hosting.seed,
+    env: hosting.env,
+  };
+}
+
 /** One running service: its database, HTTP app, outbox relay, consumers and workers. */
 export class ServiceRuntime {
   readonly name: string;

@@ -1,29 +1,17 @@
 import { ServiceRegistry } from '../discovery/registry.ts';
 import { DiscoveredDirectory } from '../discovery/discovered-directory.ts';
 import { NatsEventBus } from '../events/nats-bus.ts';
-import type { ResilienceOptions } from '../resilience/policies.ts';
 import { rootLogger } from '../telemetry/logger.ts';
 import type { ServiceDefinition } from './define-service.ts';
-import { ServiceRuntime } from './runtime.ts';
+import { ServiceRuntime, runtimeOptionsFor, type HostingOptions } from './runtime.ts';
 
-export interface SplitOptions {
+export interface SplitOptions extends HostingOptions {
   /** NATS with JetStream: the event bus and the service registry. */
   natsUrl: string;
-  /** Each service's own database (`postgres://…`); a service without one uses SQLite in dataDir. */
-  databaseUrls: Record<string, string | undefined>;
-  /** Connections per service database pool. */
-  poolSize: number;
-  dataDir: string;
   /** Interface the services' HTTP APIs listen on (each on a free port, announced to the registry). */
   host: string;
-  resilience: ResilienceOptions;
-  verifyIdempotency: boolean;
-  maxDeliver: number;
-  consumerConcurrency: number;
-  seed: boolean;
   /** The release these instances run, announced in discovery (canary routing picks by it). */
   version: string;
-  env?: NodeJS.ProcessEnv;
 }
 
 export interface ServiceProcess {
@@ -56,19 +44,7 @@ export async function startServiceProcess(definitions: ServiceDefinition[], opti
   try {
     for (const definition of definitions) {
       runtimes.push(
-        await ServiceRuntime.create(definition, {
-          dataDir: options.dataDir,
-          databaseUrl: options.databaseUrls[definition.name],
-          poolSize: options.poolSize,
-          bus,
-          directory,
-          resilience: options.resilience,
-          extraRetry: options.verifyIdempotency,
-          maxDeliver: options.maxDeliver,
-          consumerConcurrency: options.consumerConcurrency,
-          seed: options.seed,
-          env: options.env,
-        }),
+        await ServiceRuntime.create(definition, runtimeOptionsFor(definition.name, options, bus, directory)),
       );
     }
     for (const runtime of runtimes) {
