@@ -51,6 +51,7 @@ export async function launchShop(env: Record<string, string> = {}, dataDir = mkd
   child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
   const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
   const timeoutMs = startTimeoutMs(env.AGORA_TOPOLOGY ?? suiteEnv().AGORA_TOPOLOGY!);
+  let started = false;
   const url = await new Promise<string>((ready, fail) => {
     const timer = setTimeout(() => {
       child.kill('SIGTERM');
@@ -61,11 +62,14 @@ export async function launchShop(env: Record<string, string> = {}, dataDir = mkd
       const entry = JSON.parse(line) as LogLine;
       logs.push(entry);
       if (entry.msg === 'agora ready') {
+        started = true;
         clearTimeout(timer);
         ready(String(entry.url));
       }
     });
     void exited.then((code) => {
+      // Exiting later (a test's SIGKILL) is the test's business; only a failed start is cleaned up here.
+      if (started) return;
       clearTimeout(timer);
       void stopServersIn(dataDir);
       const errors = logs.filter((entry) => entry.level === 'error' || entry.level === 'fatal').map((entry) => JSON.stringify(entry));
@@ -110,6 +114,7 @@ export async function serveInstance(shop: ShopProcess, service: string, env: Rec
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  let started = false;
   const url = await new Promise<string>((ready, fail) => {
     const timer = setTimeout(() => fail(new Error(`agora serve ${service} did not start: ${stderr}`)), 30_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {

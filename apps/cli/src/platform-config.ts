@@ -6,6 +6,8 @@ export const PlatformConfigSchema = Type.Object({
   ...GatewayConfigSchema.properties,
   AGORA_TOPOLOGY: Type.Union([Type.Literal('embedded'), Type.Literal('split'), Type.Literal('mixed')], { default: 'embedded', description: 'a grouping of services into processes from topology.ts' }),
   NATS_URL: Type.Optional(Type.String({ pattern: '^nats://', description: 'NATS JetStream of the split topology; unset: started locally' })),
+  EVENT_BUS: Type.Union([Type.Literal('nats'), Type.Literal('rabbitmq')], { default: 'nats', description: 'split: the event bus (service discovery stays on NATS)' }),
+  RABBITMQ_URL: Type.Optional(Type.String({ pattern: '^amqps?://', description: 'split with EVENT_BUS=rabbitmq: the broker; unset: started locally' })),
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Redis of the split topology; unset: started locally' })),
   SERVICE_VERSION: Type.String({ pattern: '^[A-Za-z0-9._-]+$', default: '0.1.0', description: 'the release `agora serve` announces in discovery' }),
   ROUTE_WEIGHTS: Type.String({ default: '', description: 'canary routing at the gateway: orders=1.4.0:90,1.5.0:10;…' }),

@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
 import { ConfigError, flushTracing, installTracing, rootLogger } from '@agora/chassis';
-import { startServiceProcess, type ServiceProcess } from '@agora/chassis/split';
+import { startServiceProcess, type ServiceProcess, type SplitOptions } from '@agora/chassis/split';
 import { services } from '../../../topology.ts';
 import { checkConfiguration, resilienceOf } from './configuration.ts';
 import { readConnections } from './connections.ts';
+import type { PlatformConfig } from './platform-config.ts';
 
 /** `<SERVICE>_DATABASE_URL`, or `DATABASE_URL` when this process hosts a single service. */
 export function databaseUrlOf(service: string, env: NodeJS.ProcessEnv, only: boolean): string | undefined {
@@ -23,6 +24,7 @@ export async function serve(names: string[], given: NodeJS.ProcessEnv = process.
   if (names.length === 0 || unknown.length > 0) {
     throw new ConfigError([`agora serve needs service names from: ${services.map((service) => service.name).join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`]);
   }
+  if (config.EVENT_BUS === 'rabbitmq' && !config.RABBITMQ_URL) throw new ConfigError(['RABBITMQ_URL is required by agora serve with EVENT_BUS=rabbitmq']);
   if (!config.NATS_URL) {
     throw new ConfigError(['NATS_URL is required by agora serve (the event bus and service discovery), or a split shop running on the same DATA_DIR']);
   }
@@ -41,6 +43,7 @@ export async function serve(names: string[], given: NodeJS.ProcessEnv = process.
     consumerConcurrency: config.EVENT_CONCURRENCY,
     seed: config.AGORA_SEED,
     version: config.SERVICE_VERSION,
+    events: eventsOf(config),
     env,
   });
   rootLogger().info({ services: names, version: config.SERVICE_VERSION, pid: process.pid, instances: started.runtimes.map((runtime) => runtime.app.server.address()) }, 'services ready');
@@ -51,4 +54,8 @@ export async function serve(names: string[], given: NodeJS.ProcessEnv = process.
       await flushTracing();
     },
   };
+}
+
+function eventsOf(config: PlatformConfig): SplitOptions['events'] {
+  return config.EVENT_BUS === 'rabbitmq' ? { bus: 'rabbitmq', url: config.RABBITMQ_URL!, everyService: services } : { bus: 'nats' };
 }

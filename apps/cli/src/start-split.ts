@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { flushTracing, installTracing, parseRouteWeights, rootLogger } from '@agora/chassis';
 import { DiscoveredDirectory, ServiceRegistry } from '@agora/chassis/split';
 import { createGateway } from '@agora/gateway';
-import { startNats, startPostgres, type LocalPostgres, type ServerHandle } from '@agora/infra';
+import { startNats, startPostgres, startRabbitMq, type LocalPostgres, type ServerHandle } from '@agora/infra';
 import { topologies } from '../../../topology.ts';
 import { resilienceOf } from './configuration.ts';
 import type { PlatformConfig } from './platform-config.ts';
@@ -28,6 +28,12 @@ async function provision(config: PlatformConfig, env: NodeJS.ProcessEnv, names: 
       servers.push(nats);
       natsUrl = nats.url;
     }
+    let rabbitUrl = config.RABBITMQ_URL;
+    if (config.EVENT_BUS === 'rabbitmq' && !rabbitUrl) {
+      const rabbit = await startRabbitMq(dataDir);
+      servers.push(rabbit);
+      rabbitUrl = rabbit.url;
+    }
     let postgres: LocalPostgres | undefined;
     const databaseUrls: Record<string, string> = {};
     for (const name of names) {
@@ -43,7 +49,7 @@ async function provision(config: PlatformConfig, env: NodeJS.ProcessEnv, names: 
       await postgres.ensureDatabase(name);
       databaseUrls[name] = postgres.url(name);
     }
-    return { natsUrl, databaseUrls, servers };
+    return { natsUrl, rabbitUrl, databaseUrls, servers };
   } catch (error) {
     // Nothing half-provisioned stays behind.
     for (const server of servers.reverse()) await server.stop().catch(() => undefined);
@@ -61,9 +67,10 @@ export async function startSplit(config: PlatformConfig, env: NodeJS.ProcessEnv)
   const logger = rootLogger();
   const groups = topologies[config.AGORA_TOPOLOGY];
   const hosted = groups.flatMap((group) => group.services);
-  const { natsUrl, databaseUrls, servers } = await provision(config, env, [...hosted, 'gateway']);
+  const { natsUrl, rabbitUrl, databaseUrls, servers } = await provision(config, env, [...hosted, 'gateway']);
   const connections: Record<string, string> = {
     NATS_URL: natsUrl,
+    ...(rabbitUrl ? { RABBITMQ_URL: rabbitUrl } : {}),
     ...Object.fromEntries(Object.entries(databaseUrls).map(([name, url]) => [`${name.toUpperCase()}_DATABASE_URL`, url])),
   };
   // `agora serve <service>` started by hand later joins this shop through these (one more instance).

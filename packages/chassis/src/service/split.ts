@@ -1,7 +1,10 @@
 import { ServiceRegistry } from '../discovery/registry.ts';
 import { DiscoveredDirectory } from '../discovery/discovered-directory.ts';
+import type { EventBus } from '../events/bus.ts';
 import { NatsEventBus } from '../events/nats-bus.ts';
+import { RabbitEventBus } from '../events/rabbit-bus.ts';
 import { rootLogger } from '../telemetry/logger.ts';
+import { consumerManifest } from './consumer-manifest.ts';
 import type { ServiceDefinition } from './define-service.ts';
 import { ServiceRuntime, runtimeOptionsFor, type HostingOptions } from './runtime.ts';
 
@@ -12,13 +15,15 @@ export interface SplitOptions extends HostingOptions {
   host: string;
   /** The release these instances run, announced in discovery (canary routing picks by it). */
   version: string;
+  /** The event bus: NATS JetStream (the default, on natsUrl) or RabbitMQ. */
+  events: { bus: 'nats' } | { bus: 'rabbitmq'; url: string; everyService: ServiceDefinition[] };
 }
 
 export interface ServiceProcess {
   runtimes: ServiceRuntime[];
   registry: ServiceRegistry;
   directory: DiscoveredDirectory;
-  bus: NatsEventBus;
+  bus: EventBus;
   /** Withdraws from discovery first (callers move on), then drains and closes. */
   stop(): Promise<void>;
 }
@@ -26,13 +31,14 @@ export interface ServiceProcess {
 /**
  * Hosts some services in this process for the split topology: each with its own database, its HTTP
  * API on its own port, announced in discovery; calls to every other service go over HTTP to the
- * instances discovery knows, and events over NATS JetStream. Same service code as embedded.
+ * instances discovery knows, and events over NATS JetStream (or RabbitMQ). Same service code as
+ * embedded.
  */
 export async function startServiceProcess(definitions: ServiceDefinition[], options: SplitOptions): Promise<ServiceProcess> {
   const logger = rootLogger();
   const registry = await ServiceRegistry.connect({ natsUrl: options.natsUrl, logger });
   const directory = new DiscoveredDirectory(registry);
-  const bus = await NatsEventBus.connect({ url: options.natsUrl, duplicateDeliveries: options.verifyIdempotency });
+  const bus = await connectBus(options);
   const runtimes: ServiceRuntime[] = [];
   const close = async () => {
     await registry.deregister();
@@ -57,4 +63,18 @@ export async function startServiceProcess(definitions: ServiceDefinition[], opti
     throw error;
   }
   return { runtimes, registry, directory, bus, stop: close };
+}
+
+async function connectBus(options: SplitOptions): Promise<EventBus> {
+  if (options.events.bus === 'nats') return NatsEventBus.connect({ url: options.natsUrl, duplicateDeliveries: options.verifyIdempotency });
+  const bus = await RabbitEventBus.connect({ url: options.events.url, duplicateDeliveries: options.verifyIdempotency, logger: rootLogger() });
+  // RabbitMQ routes an event only to queues that exist when it is published: every process
+  // declares every service's queues before its own relay publishes anything (idempotent).
+  try {
+    for (const entry of consumerManifest(options.events.everyService, options.env)) await bus.declare(entry);
+  } catch (error) {
+    await bus.close();
+    throw error;
+  }
+  return bus;
 }
