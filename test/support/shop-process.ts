@@ -114,7 +114,6 @@ export async function serveInstance(shop: ShopProcess, service: string, env: Rec
   let stderr = '';
   child.stderr!.on('data', (chunk) => (stderr += String(chunk)));
   const exited = new Promise<void>((done) => child.once('exit', () => done()));
-  let started = false;
   const url = await new Promise<string>((ready, fail) => {
     const timer = setTimeout(() => fail(new Error(`agora serve ${service} did not start: ${stderr}`)), 30_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {

@@ -3,7 +3,6 @@ import { check } from '../contract/schema-check.ts';
 import type { EnvelopeOf, EventData, EventDefinition, EventEnvelope } from '../contract/events.ts';
 import { AppError } from '../contract/problems.ts';
 import type { ServiceContext, Tx } from '../service/context.ts';
-import { insertOrIgnore } from '../storage/upsert.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { deadLetters, eventDuration, eventsConsumed } from '../telemetry/metrics.ts';
 import { SpanKind, contextFromTraceparent, withSpan } from '../telemetry/tracing.ts';
@@ -49,12 +48,12 @@ export interface ConsumerRuntime<DB> {
   concurrency: number;
 }
 
-/** Wraps a consumer with inbox deduplication, schema check, tracing, metrics and the dead-letter rule. */
 /** A consumer's durable name on the bus: `<service>.<consumer>`. */
 export function consumerName(service: string, definition: Pick<ConsumerDefinition, 'name'>): string {
   return `${service}.${definition.name}`;
 }
 
+/** Wraps a consumer with inbox deduplication, schema check, tracing, metrics and the dead-letter rule. */
 export function subscriptionFor<DB>(definition: ConsumerDefinition<DB>, runtime: ConsumerRuntime<DB>): Subscription {
   const consumer = consumerName(runtime.service, definition);
   const db = runtime.context.db as Kysely<any>;
@@ -118,8 +117,12 @@ export function checkContract(definition: ConsumerDefinition, envelope: EventEnv
 export async function runOnce<DB>(definition: ConsumerDefinition<DB>, context: ServiceContext<DB, any>, consumer: string, envelope: EventEnvelope): Promise<boolean> {
   let recorded = false;
   const markHandled = async (trx: Kysely<any>) => {
-    const inserted = await insertOrIgnore(trx, 'inbox', { consumer, event_id: envelope.id, event_type: envelope.type, handled_at: new Date().toISOString() }, ['consumer', 'event_id']);
-    if (inserted === 0) throw new AlreadyHandled();
+    const result = await trx
+      .insertInto('inbox')
+      .values({ consumer, event_id: envelope.id, event_type: envelope.type, handled_at: new Date().toISOString() })
+      .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
+      .executeTakeFirst();
+    if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) throw new AlreadyHandled();
   };
   const scoped: ServiceContext<DB, any> = {
     ...context,
