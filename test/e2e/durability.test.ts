@@ -37,7 +37,7 @@ describe('durability: SIGKILL in the middle of sagas', () => {
         }),
       );
       const acknowledged = answers.filter((answer) => answer.response.status === 202);
-      assert.equal(acknowledged.length, 60);
+      assert.deepEqual(answers.filter((answer) => answer.response.status !== 202).map((answer) => answer.response.body), [], 'every checkout accepted');
       assert.equal(await shop.kill('SIGKILL'), null);
 
       shop = await launchShop({}, dataDir);

@@ -61,6 +61,8 @@ export async function launchShop(env: Record<string, string> = {}, dataDir = mkd
       if (!line.startsWith('{')) return;
       const entry = JSON.parse(line) as LogLine;
       logs.push(entry);
+      // Problems worth reading after a failed run (CI keeps this output).
+      if (entry.level === 'error' || entry.level === 'fatal') process.stderr.write(`agora ${entry.level}: ${line}\n`);
       if (entry.msg === 'agora ready') {
         started = true;
         clearTimeout(timer);

@@ -18,9 +18,11 @@ export { installProblemHandlers, sendProblem, isStorageUnavailable } from './htt
 export { serializerCompiler, validatorCompiler } from './http/validation.ts';
 export type { Faults } from './http/faults.ts';
 export { defaultResilience, downstreamPolicies, isTransient, type ResilienceOptions } from './resilience/policies.ts';
-export { sequenceColumnType } from './storage/chassis-migrations.ts';
+export { keyText, sequenceColumnType } from './storage/column-types.ts';
+export { insertOrIgnore, upsert } from './storage/upsert.ts';
+export { isUniqueViolation } from './storage/sql-errors.ts';
 export { openServiceDatabase, type ServiceDatabase } from './storage/database.ts';
-export type { ServiceMigration, MigrationContext } from './storage/database.ts';
+export type { ServiceMigration, MigrationContext, SqlDialectName } from './storage/database.ts';
 export { installTracing, flushTracing, recentSpans, withSpan, currentTraceparent, contextFromTraceparent, activeTraceIds, SpanKind, type SpanRecord } from './telemetry/tracing.ts';
 export { rootLogger, serviceLogger, type Logger } from './telemetry/logger.ts';
 export * as metrics from './telemetry/metrics.ts';

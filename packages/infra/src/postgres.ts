@@ -53,11 +53,18 @@ export async function startPostgres(dataDir: string, options: { port?: number } 
     if (init.status !== 0) throw new Error(`initdb failed: ${init.stderr || init.stdout}`);
   }
   const port = options.port ?? (await freePort());
-  const settings = ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${folder}`, '-c', 'max_connections=200', '-c', 'fsync=on'];
+  const settings = ['-c', 'listen_addresses=127.0.0.1', '-c', `unix_socket_directories=${folder}`, '-c', 'max_connections=200', '-c', 'fsync=on', ...SERIALIZABLE_SETTINGS];
   const server = await launch({ name: 'postgres', folder, port, command: as.command(program('postgres'), ['-D', cluster, '-p', String(port), ...settings]) });
   await acceptingConnections(`postgres://${user}@127.0.0.1:${port}/postgres`);
   return { ...server, ...helpers(port) };
 }
+
+/**
+ * Agora runs every transaction SERIALIZABLE. PostgreSQL tracks what each one read with predicate
+ * locks and coarsens them (tuple → page → whole relation) past these limits; coarse locks report
+ * conflicts that never happened, so the defaults (64, 2) turn a burst of checkouts into retries.
+ */
+const SERIALIZABLE_SETTINGS = ['-c', 'max_pred_locks_per_transaction=1024', '-c', 'max_pred_locks_per_page=16'];
 
 /** Listening is not ready: while it replays its WAL the server answers 57P03 ("starting up"). */
 async function acceptingConnections(url: string, timeoutMs = 30_000): Promise<void> {

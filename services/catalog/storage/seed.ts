@@ -1,4 +1,4 @@
-import type { ServiceContext } from '@agora/chassis';
+import { insertOrIgnore, type ServiceContext } from '@agora/chassis';
 import { productChanged } from '../contract/events.ts';
 import type { CatalogDb } from './catalog-db.ts';
 
@@ -21,12 +21,13 @@ export async function seedCatalog(ctx: ServiceContext<CatalogDb>): Promise<void>
   const now = new Date().toISOString();
   for (const product of sampleProducts) {
     await ctx.transaction(async (tx) => {
-      const inserted = await tx.db
-        .insertInto('products')
-        .values({ id: product.id, sku: product.sku, name: product.name, description: product.description, category: product.category, price_cents: product.priceCents, currency: 'EUR', version: 1, created_at: now, updated_at: now })
-        .onConflict((oc) => oc.column('id').doNothing())
-        .executeTakeFirst();
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) > 0) {
+      const inserted = await insertOrIgnore(
+        tx.db,
+        'products',
+        { id: product.id, sku: product.sku, name: product.name, description: product.description, category: product.category, price_cents: product.priceCents, currency: 'EUR', version: 1, created_at: now, updated_at: now },
+        ['id'],
+      );
+      if (inserted > 0) {
         tx.publish(productChanged, product.id, { productId: product.id, sku: product.sku, name: product.name, priceCents: product.priceCents, currency: 'EUR', change: 'created' });
       }
     });

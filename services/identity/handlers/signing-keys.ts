@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
-import type { Kysely } from '@agora/chassis';
+import { insertOrIgnore, type Kysely } from '@agora/chassis';
 import type { IdentityDb } from '../storage/identity-db.ts';
 
 type PrivateKey = Awaited<ReturnType<typeof importJWK>>;
@@ -21,11 +21,7 @@ async function createKey(db: Kysely<IdentityDb>) {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
   const kid = randomUUID();
   const publicJwk = { ...(await exportJWK(publicKey)), kid, alg: 'RS256', use: 'sig' };
-  await db
-    .insertInto('signing_keys')
-    .values({ kid, private_jwk: JSON.stringify(await exportJWK(privateKey)), public_jwk: JSON.stringify(publicJwk), created_at: new Date().toISOString() })
-    .onConflict((oc) => oc.column('kid').doNothing())
-    .execute();
+  await insertOrIgnore(db, 'signing_keys', { kid, private_jwk: JSON.stringify(await exportJWK(privateKey)), public_jwk: JSON.stringify(publicJwk), created_at: new Date().toISOString() }, ['kid']);
   return (await firstKey(db))!;
 }
 

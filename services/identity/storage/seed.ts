@@ -1,4 +1,4 @@
-import type { ServiceContext } from '@agora/chassis';
+import { insertOrIgnore, type ServiceContext } from '@agora/chassis';
 import type { IdentityDb } from './identity-db.ts';
 
 /**
@@ -15,9 +15,5 @@ const demoUsers = [
 /** Idempotent: an account that already exists (by id or email) is left as it is. */
 export async function seedIdentity(ctx: ServiceContext<IdentityDb>): Promise<void> {
   const createdAt = new Date().toISOString();
-  await ctx.db
-    .insertInto('users')
-    .values(demoUsers.map((user) => ({ ...user, created_at: createdAt })))
-    .onConflict((oc) => oc.doNothing())
-    .execute();
+  await insertOrIgnore(ctx.db, 'users', demoUsers.map((user) => ({ ...user, created_at: createdAt })));
 }

@@ -1,4 +1,4 @@
-import type { ServiceContext, Static } from '@agora/chassis';
+import { insertOrIgnore, type ServiceContext, type Static } from '@agora/chassis';
 import type { ReservationResult } from '../contract/api.ts';
 import { inventoryReleased } from '../contract/events.ts';
 import { toResult, type InventoryDb, type Saga } from '../storage/inventory-db.ts';
@@ -15,14 +15,10 @@ export async function release(ctx: ServiceContext<InventoryDb>, orderId: string,
     const now = new Date().toISOString();
     let row = await findReservation(tx.db, orderId);
     if (!row) {
-      const inserted = await tx.db
-        .insertInto('reservations')
-        .values({ order_id: orderId, status: 'cancelled', saga, reason: 'order-cancelled', created_at: now, updated_at: now })
-        .onConflict((oc) => oc.column('order_id').doNothing())
-        .executeTakeFirst();
+      const inserted = await insertOrIgnore(tx.db, 'reservations', { order_id: orderId, status: 'cancelled', saga, reason: 'order-cancelled', created_at: now, updated_at: now }, ['order_id']);
       row = await findReservation(tx.db, orderId);
       // Not inserted: a reserve committed in between, and that reservation is released below.
-      if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1 || !row) return { orderId, status: 'released', reason: 'order-cancelled' };
+      if (inserted === 1 || !row) return { orderId, status: 'released', reason: 'order-cancelled' };
     }
     if (row.status !== 'reserved' && row.status !== 'shipped') return toResult(row);
     if (!(await transition(tx.db, orderId, row.status, 'released', now))) return toResult((await findReservation(tx.db, orderId))!);

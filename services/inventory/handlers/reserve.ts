@@ -1,4 +1,4 @@
-import { sql, type ServiceContext, type Static } from '@agora/chassis';
+import { insertOrIgnore, sql, type ServiceContext, type Static } from '@agora/chassis';
 import type { ReservationResult } from '../contract/api.ts';
 import { inventoryRejected, inventoryReserved } from '../contract/events.ts';
 import { toResult, type InventoryDb, type ReservationRow, type Saga } from '../storage/inventory-db.ts';
@@ -23,13 +23,9 @@ export async function reserve(ctx: ServiceContext<InventoryDb>, orderId: string,
   const lines = mergeLines(items);
   return ctx.transaction(async (tx) => {
     const now = new Date().toISOString();
-    // Claim first: a concurrent reserve of the same order waits on this row (PostgreSQL) and then sees it.
-    const claimed = await tx.db
-      .insertInto('reservations')
-      .values({ order_id: orderId, status: 'reserved', saga, reason: null, created_at: now, updated_at: now })
-      .onConflict((oc) => oc.column('order_id').doNothing())
-      .executeTakeFirst();
-    if (Number(claimed.numInsertedOrUpdatedRows ?? 0n) === 0) {
+    // Claim first: a concurrent reserve of the same order waits on this row (PostgreSQL, MySQL) and then sees it.
+    const claimed = await insertOrIgnore(tx.db, 'reservations', { order_id: orderId, status: 'reserved', saga, reason: null, created_at: now, updated_at: now }, ['order_id']);
+    if (claimed === 0) {
       return answer(await tx.db.selectFrom('reservations').selectAll().where('order_id', '=', orderId).executeTakeFirstOrThrow());
     }
     await sql`savepoint reserve_lines`.execute(tx.db);

@@ -1,4 +1,4 @@
-import type { ServiceContext } from '@agora/chassis';
+import { upsert, type ServiceContext } from '@agora/chassis';
 import type { InventoryDb, StockRow } from '../storage/inventory-db.ts';
 
 /** Every product's three buckets, for the admin console. */
@@ -13,11 +13,7 @@ export async function listStock(ctx: ServiceContext<InventoryDb>): Promise<Stock
 export async function setStock(ctx: ServiceContext<InventoryDb>, productId: string, onHand: number): Promise<StockRow> {
   return ctx.transaction(async (tx) => {
     const now = new Date().toISOString();
-    await tx.db
-      .insertInto('stock')
-      .values({ product_id: productId, on_hand: onHand, reserved: 0, shipped: 0, updated_at: now })
-      .onConflict((oc) => oc.column('product_id').doUpdateSet({ on_hand: onHand, updated_at: now }))
-      .execute();
+    await upsert(tx.db, 'stock', { product_id: productId, on_hand: onHand, reserved: 0, shipped: 0, updated_at: now }, ['product_id'], { on_hand: onHand, updated_at: now });
     return tx.db.selectFrom('stock').selectAll().where('product_id', '=', productId).executeTakeFirstOrThrow();
   });
 }

@@ -1,4 +1,4 @@
-import type { ServiceContext } from '@agora/chassis';
+import { insertOrIgnore, type ServiceContext } from '@agora/chassis';
 import type { InventoryDb } from './inventory-db.ts';
 
 /** Development sample stock for the catalog's fixed product ids; p-soldout is the out-of-stock demo. */
@@ -19,9 +19,10 @@ export const sampleStock: ReadonlyArray<readonly [productId: string, onHand: num
 /** Safe on every start: existing rows (and the orders that moved them) are left as they are. */
 export async function seedInventory(ctx: ServiceContext<InventoryDb>): Promise<void> {
   const now = new Date().toISOString();
-  await ctx.db
-    .insertInto('stock')
-    .values(sampleStock.map(([productId, onHand]) => ({ product_id: productId, on_hand: onHand, reserved: 0, shipped: 0, updated_at: now })))
-    .onConflict((oc) => oc.column('product_id').doNothing())
-    .execute();
+  await insertOrIgnore(
+    ctx.db,
+    'stock',
+    sampleStock.map(([productId, onHand]) => ({ product_id: productId, on_hand: onHand, reserved: 0, shipped: 0, updated_at: now })),
+    ['product_id'],
+  );
 }

@@ -1,4 +1,4 @@
-import { consume, problems, type ServiceContext } from '@agora/chassis';
+import { consume, problems, upsert, type ServiceContext } from '@agora/chassis';
 import { catalogApi } from '@agora/catalog/contract/api';
 import { productChanged } from '@agora/catalog/contract/events';
 import type { OrdersDb } from '../storage/orders-db.ts';
@@ -14,11 +14,13 @@ export interface PricedProduct {
 async function remember(ctx: ServiceContext<OrdersDb>, products: PricedProduct[]): Promise<void> {
   const now = new Date().toISOString();
   for (const product of products) {
-    await ctx.db
-      .insertInto('product_cache')
-      .values({ product_id: product.id, sku: product.sku, name: product.name, price_cents: product.priceCents, currency: product.currency, updated_at: now })
-      .onConflict((oc) => oc.column('product_id').doUpdateSet({ name: product.name, price_cents: product.priceCents, currency: product.currency, updated_at: now }))
-      .execute();
+    await upsert(
+      ctx.db,
+      'product_cache',
+      { product_id: product.id, sku: product.sku, name: product.name, price_cents: product.priceCents, currency: product.currency, updated_at: now },
+      ['product_id'],
+      { name: product.name, price_cents: product.priceCents, currency: product.currency, updated_at: now },
+    );
   }
 }
 
@@ -49,10 +51,6 @@ export const refreshPriceCache = consume(productChanged, 'refresh-price-cache', 
   const { productId, sku, name, priceCents, currency } = event.data;
   await ctx.transaction(async (tx) => {
     const now = new Date().toISOString();
-    await tx.db
-      .insertInto('product_cache')
-      .values({ product_id: productId, sku, name, price_cents: priceCents, currency, updated_at: now })
-      .onConflict((oc) => oc.column('product_id').doUpdateSet({ name, price_cents: priceCents, currency, updated_at: now }))
-      .execute();
+    await upsert(tx.db, 'product_cache', { product_id: productId, sku, name, price_cents: priceCents, currency, updated_at: now }, ['product_id'], { name, price_cents: priceCents, currency, updated_at: now });
   });
 });

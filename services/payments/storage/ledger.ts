@@ -1,4 +1,4 @@
-import { problems, type Kysely, type Selectable } from '@agora/chassis';
+import { isUniqueViolation, problems, type Kysely, type Selectable } from '@agora/chassis';
 import type { LedgerEvent, PaymentEventsTable, PaymentsDb } from './payments-db.ts';
 
 /** A ledger event as stored: its place in the stream and when it was recorded. */
@@ -24,11 +24,6 @@ export async function readAll(db: Kysely<PaymentsDb>): Promise<Map<string, Recor
     streams.set(row.stream_id, stream);
   }
   return streams;
-}
-
-function isUniqueViolation(error: unknown): boolean {
-  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
-  return code === '23505' || (typeof message === 'string' && message.includes('UNIQUE constraint failed'));
 }
 
 /**

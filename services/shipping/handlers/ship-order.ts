@@ -1,5 +1,5 @@
 import { createHash, randomInt, randomUUID } from 'node:crypto';
-import type { ServiceContext, Static, Tx } from '@agora/chassis';
+import { insertOrIgnore, type ServiceContext, type Static, type Tx } from '@agora/chassis';
 import type { ShippingAddress } from '@agora/orders/contract/shared';
 import { shipmentCreated } from '../contract/events.ts';
 import type { Saga, ShipmentRow, ShippingDb } from '../storage/shipping-db.ts';
@@ -41,8 +41,8 @@ export async function shipOnce(tx: Tx<ShippingDb>, order: ShipmentOrder, now: st
     created_at: now,
     updated_at: now,
   };
-  const inserted = await tx.db.insertInto('shipments').values(row).onConflict((oc) => oc.column('order_id').doNothing()).executeTakeFirst();
-  if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) {
+  const inserted = await insertOrIgnore(tx.db, 'shipments', row, ['order_id']);
+  if (inserted === 0) {
     return tx.db.selectFrom('shipments').selectAll().where('order_id', '=', order.orderId).executeTakeFirstOrThrow();
   }
   tx.publish(shipmentCreated, order.orderId, { orderId: order.orderId, shipmentId: row.id, carrier: row.carrier, trackingNumber: row.tracking_number, saga: order.saga });

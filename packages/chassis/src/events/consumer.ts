@@ -3,6 +3,7 @@ import { check } from '../contract/schema-check.ts';
 import type { EnvelopeOf, EventData, EventDefinition, EventEnvelope } from '../contract/events.ts';
 import { AppError } from '../contract/problems.ts';
 import type { ServiceContext, Tx } from '../service/context.ts';
+import { insertOrIgnore } from '../storage/upsert.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { deadLetters, eventDuration, eventsConsumed } from '../telemetry/metrics.ts';
 import { SpanKind, contextFromTraceparent, withSpan } from '../telemetry/tracing.ts';
@@ -117,12 +118,8 @@ export function checkContract(definition: ConsumerDefinition, envelope: EventEnv
 export async function runOnce<DB>(definition: ConsumerDefinition<DB>, context: ServiceContext<DB, any>, consumer: string, envelope: EventEnvelope): Promise<boolean> {
   let recorded = false;
   const markHandled = async (trx: Kysely<any>) => {
-    const result = await trx
-      .insertInto('inbox')
-      .values({ consumer, event_id: envelope.id, event_type: envelope.type, handled_at: new Date().toISOString() })
-      .onConflict((oc) => oc.columns(['consumer', 'event_id']).doNothing())
-      .executeTakeFirst();
-    if (Number(result.numInsertedOrUpdatedRows ?? 0n) === 0) throw new AlreadyHandled();
+    const inserted = await insertOrIgnore(trx, 'inbox', { consumer, event_id: envelope.id, event_type: envelope.type, handled_at: new Date().toISOString() }, ['consumer', 'event_id']);
+    if (inserted === 0) throw new AlreadyHandled();
   };
   const scoped: ServiceContext<DB, any> = {
     ...context,

@@ -31,12 +31,31 @@ function toAppError(error: FastifyError): AppError {
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return new AppError('bad-request', error.statusCode, 'Bad request', { detail: error.message });
   }
-  if (isStorageUnavailable(error)) return problems.unavailable('storage is unavailable; retry shortly', { headers: { 'retry-after': '2' } });
+  if (isStorageUnavailable(error)) return problems.unavailable('storage is unavailable or busy; retry shortly', { headers: { 'retry-after': '2' } });
   return problems.internal('the request could not be completed');
 }
 
-/** Connection-class SQLSTATEs (08…), shutdown (57P01-57P03), pool timeouts, refused sockets. */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', 'PROTOCOL_CONNECTION_LOST']);
+/**
+ * Connection-class SQLSTATEs (08…), shutdown (57P01-57P03), refused sockets, MySQL's shutdown and
+ * connection limit; and a transaction that kept colliding after all its retries (40001, 40P01,
+ * MySQL deadlock and lock wait): nothing was written, and the same request later will go through.
+ */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '40001',
+  '40P01',
+  'PROTOCOL_CONNECTION_LOST',
+  'ER_SERVER_SHUTDOWN',
+  'ER_CON_COUNT_ERROR',
+  'ER_LOCK_DEADLOCK',
+  'ER_LOCK_WAIT_TIMEOUT',
+]);
 
 /**
  * The database went away (restart, failover): the request did not happen and may be retried, so it
@@ -46,7 +65,7 @@ export function isStorageUnavailable(error: unknown): boolean {
   for (let cause = error; cause instanceof Error; cause = cause.cause) {
     const code = String((cause as { code?: unknown }).code ?? '');
     if (UNAVAILABLE_CODES.has(code) || code.startsWith('08')) return true;
-    if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/.test(cause.message)) return true;
+    if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Pool is closed/.test(cause.message)) return true;
   }
   return false;
 }

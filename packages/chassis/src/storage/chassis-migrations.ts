@@ -1,9 +1,5 @@
-import type { MigrationContext, ServiceMigration } from './migration.ts';
-
-/** Auto-increment key: SQLite's rowid alias, PostgreSQL's identity column. */
-export function sequenceColumnType(dialect: MigrationContext['dialect']) {
-  return dialect === 'postgres' ? 'bigserial' : 'integer';
-}
+import { keyText, sequenceColumnType } from './column-types.ts';
+import type { ServiceMigration } from './migration.ts';
 
 /**
  * Tables every service gets from the chassis: the transactional outbox, the inbox that deduplicates
@@ -15,21 +11,21 @@ export const chassisMigrations: Record<string, ServiceMigration> = {
       await db.schema
         .createTable('outbox')
         .addColumn('seq', sequenceColumnType(dialect), (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
-        .addColumn('id', 'text', (c) => c.notNull().unique())
+        .addColumn('id', keyText(dialect), (c) => c.notNull().unique())
         .addColumn('type', 'text', (c) => c.notNull())
         .addColumn('envelope', 'text', (c) => c.notNull())
         .addColumn('created_at', 'text', (c) => c.notNull())
-        .addColumn('published_at', 'text')
+        .addColumn('published_at', keyText(dialect))
         .execute();
       await db.schema.createIndex('outbox_unpublished').on('outbox').columns(['published_at', 'seq']).execute();
     },
   },
   '000-chassis-inbox': {
-    async up({ db }) {
+    async up({ db, dialect }) {
       await db.schema
         .createTable('inbox')
-        .addColumn('consumer', 'text', (c) => c.notNull())
-        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('consumer', keyText(dialect), (c) => c.notNull())
+        .addColumn('event_id', keyText(dialect), (c) => c.notNull())
         .addColumn('event_type', 'text', (c) => c.notNull())
         .addColumn('handled_at', 'text', (c) => c.notNull())
         .addPrimaryKeyConstraint('inbox_pk', ['consumer', 'event_id'])
@@ -41,8 +37,8 @@ export const chassisMigrations: Record<string, ServiceMigration> = {
       await db.schema
         .createTable('dead_letters')
         .addColumn('seq', sequenceColumnType(dialect), (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
-        .addColumn('consumer', 'text', (c) => c.notNull())
-        .addColumn('event_id', 'text', (c) => c.notNull())
+        .addColumn('consumer', keyText(dialect), (c) => c.notNull())
+        .addColumn('event_id', keyText(dialect), (c) => c.notNull())
         .addColumn('envelope', 'text', (c) => c.notNull())
         .addColumn('error', 'text', (c) => c.notNull())
         .addColumn('attempts', 'integer', (c) => c.notNull())

@@ -1,12 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Kysely, sql, type Transaction } from 'kysely';
+import { Kysely, sql, type Dialect, type Transaction } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { Logger } from '../telemetry/logger.ts';
 import { nodeSqliteDialect } from './node-sqlite-dialect.ts';
 import { chassisMigrations } from './chassis-migrations.ts';
 import type { MigrationContext, ServiceMigration, SqlDialectName } from './migration.ts';
+import { isMysqlRetriable, isPostgresRetriable } from './sql-errors.ts';
 
 export type { MigrationContext, ServiceMigration, SqlDialectName };
 
@@ -14,7 +15,10 @@ export interface StorageOptions {
   service: string;
   /** Folder of the embedded SQLite files. */
   dataDir: string;
-  /** The service's own PostgreSQL database (`postgres://…`) instead of the embedded SQLite file. */
+  /**
+   * The service's own database on a server instead of the embedded SQLite file: PostgreSQL
+   * (`postgres://…`) or MySQL/MariaDB (`mysql://…`, `mariadb://…`).
+   */
   databaseUrl?: string;
   /** Connections to that database at most, per process. */
   poolSize?: number;
@@ -25,16 +29,48 @@ export interface ServiceDatabase<DB> {
   db: Kysely<DB>;
   dialect: SqlDialectName;
   /**
-   * Runs `work` in a serializable transaction on either dialect: SQLite has one writer at a time,
-   * and PostgreSQL runs SERIALIZABLE and re-runs the work when the server reports a serialization
-   * failure or deadlock, so handlers written against one behave the same on the other.
+   * Runs `work` in a serializable transaction on every dialect: SQLite has one writer at a time;
+   * PostgreSQL and MySQL run SERIALIZABLE and re-run the work when the server reports a
+   * serialization failure, deadlock or lock wait timeout, so handlers written against one behave
+   * the same on the others.
    */
   transaction<T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
 
-const POSTGRES_ATTEMPTS = 8;
+/** A server database's driver, loaded on demand: the embedded topology never pays for pg or mysql2. */
+interface ServerDialect {
+  name: Exclude<SqlDialectName, 'sqlite'>;
+  open(url: string, options: StorageOptions): Promise<Dialect>;
+  /** Errors after which re-running the whole transaction is the documented remedy. */
+  isRetriable(error: unknown): boolean;
+}
+
+const SERVER_DIALECTS: Array<ServerDialect & { schemes: string[] }> = [
+  {
+    name: 'postgres',
+    schemes: ['postgres:', 'postgresql:'],
+    open: async (url, options) => {
+      const { postgresDialect } = await import('./postgres-dialect.ts');
+      return postgresDialect({ url, poolSize: options.poolSize ?? 10, applicationName: `agora-${options.service}`, logger: options.logger }).dialect;
+    },
+    isRetriable: isPostgresRetriable,
+  },
+  {
+    name: 'mysql',
+    schemes: ['mysql:', 'mariadb:'],
+    open: async (url, options) => {
+      const { mysqlDialect } = await import('./mysql-dialect.ts');
+      return mysqlDialect({ url, poolSize: options.poolSize ?? 10, applicationName: `agora-${options.service}`, logger: options.logger }).dialect;
+    },
+    isRetriable: isMysqlRetriable,
+  },
+];
+
+const SERVER_ATTEMPTS = 12;
+/** The longest pause between two attempts: enough to let a burst of colliding transactions drain. */
+const MAX_RETRY_PAUSE_MS = 250;
 
 /** Opens the service's own database and brings its schema up to date (chassis tables first). */
 export async function openServiceDatabase<DB>(
@@ -42,7 +78,7 @@ export async function openServiceDatabase<DB>(
   migrations: Record<string, ServiceMigration>,
 ): Promise<ServiceDatabase<DB>> {
   const all = { ...chassisMigrations, ...migrations };
-  if (options.databaseUrl) return openPostgres<DB>(options, options.databaseUrl, all);
+  if (options.databaseUrl) return openServer<DB>(options, options.databaseUrl, all);
   mkdirSync(options.dataDir, { recursive: true });
   const db = new Kysely<DB>({ dialect: nodeSqliteDialect(join(options.dataDir, `${options.service}.db`)) });
   await migrate(db as Kysely<any>, 'sqlite', all);
@@ -55,28 +91,34 @@ export async function openServiceDatabase<DB>(
   };
 }
 
-async function openPostgres<DB>(options: StorageOptions, url: string, migrations: Record<string, ServiceMigration>): Promise<ServiceDatabase<DB>> {
-  // Loaded on demand: the embedded topology never pays for the PostgreSQL driver.
-  const { postgresDialect, isSerializationFailure } = await import('./postgres-dialect.ts');
-  const { dialect } = postgresDialect({ url, poolSize: options.poolSize ?? 10, applicationName: `agora-${options.service}`, logger: options.logger });
-  const db = new Kysely<DB>({ dialect });
+/** The dialect a database URL names, by its scheme. */
+function serverDialectOf(url: string): ServerDialect {
+  const scheme = /^[a-z][a-z0-9+.-]*:/i.exec(url)?.[0].toLowerCase() ?? '';
+  const found = SERVER_DIALECTS.find((candidate) => candidate.schemes.includes(scheme));
+  if (!found) throw new Error(`unsupported database URL scheme "${scheme || url}": use postgres://, mysql:// or mariadb://`);
+  return found;
+}
+
+async function openServer<DB>(options: StorageOptions, url: string, migrations: Record<string, ServiceMigration>): Promise<ServiceDatabase<DB>> {
+  const server = serverDialectOf(url);
+  const db = new Kysely<DB>({ dialect: await server.open(url, options) });
   try {
-    await migrate(db as Kysely<any>, 'postgres', migrations);
+    await migrate(db as Kysely<any>, server.name, migrations);
   } catch (error) {
     await db.destroy();
     throw error;
   }
   return {
     db,
-    dialect: 'postgres',
+    dialect: server.name,
     transaction: async (work) => {
       for (let attempt = 1; ; attempt++) {
         try {
           return await db.transaction().setIsolationLevel('serializable').execute(work);
         } catch (error) {
-          if (attempt >= POSTGRES_ATTEMPTS || !isSerializationFailure(error)) throw error;
+          if (attempt >= SERVER_ATTEMPTS || !server.isRetriable(error)) throw error;
           // Jittered, growing pause so the transactions that collided do not collide again.
-          await sleep(Math.random() * 5 * 2 ** attempt);
+          await sleep(Math.random() * Math.min(MAX_RETRY_PAUSE_MS, 5 * 2 ** attempt));
         }
       }
     },

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 
-export type SqlDialectName = 'sqlite' | 'postgres';
+/** The SQL databases a service can run on: embedded SQLite, or a server (PostgreSQL, MySQL/MariaDB). */
+export type SqlDialectName = 'sqlite' | 'postgres' | 'mysql';
 
 /** What a migration gets: the schema builder, plus the dialect name for the few types that differ. */
 export interface MigrationContext {

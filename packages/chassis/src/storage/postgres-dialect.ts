@@ -42,13 +42,3 @@ export function postgresDialect(options: PostgresPoolOptions): { dialect: Postgr
   pool.on('connect', (client) => client.on('error', (error) => options.logger?.warn({ err: error }, 'database connection failed while in use')));
   return { dialect: new PostgresDialect({ pool }), pool };
 }
-
-/** SQLSTATEs after which re-running the whole transaction is the documented remedy. */
-const RETRIABLE = new Set(['40001', '40P01']);
-
-export function isSerializationFailure(error: unknown): boolean {
-  for (let cause = error; cause instanceof Error; cause = cause.cause) {
-    if (RETRIABLE.has((cause as { code?: string }).code ?? '')) return true;
-  }
-  return false;
-}

@@ -10,6 +10,7 @@ import type { Principal } from '../service/context.ts';
 import type { ServiceDefinition } from '../service/define-service.ts';
 import { startEmbedded, type EmbeddedSystem } from '../service/embedded.ts';
 import { installTracing } from '../telemetry/tracing.ts';
+import { createTestDatabases, testDatabaseServersFromEnv } from './test-databases.ts';
 
 export interface TestRequest {
   method: HttpMethod;
@@ -46,6 +47,13 @@ export interface TestSystemOptions {
    * database of its own for this test system. Default: AGORA_TEST_POSTGRES_URL; unset, SQLite files.
    */
   postgresUrl?: string;
+  /**
+   * A MySQL/MariaDB server (`mysql://user@host:port/`) for the same, taking precedence over PostgreSQL
+   * for the services in `mysqlServices` (default: all). Defaults: AGORA_TEST_MYSQL_URL and
+   * AGORA_TEST_MYSQL_SERVICES (comma-separated), so one run can put e.g. only orders on MariaDB.
+   */
+  mysqlUrl?: string;
+  mysqlServices?: string[];
 }
 
 /** Starts some services in-process on throwaway SQLite files: the embedded topology, made small for a test. */
@@ -53,10 +61,15 @@ export async function startTestSystem(definitions: ServiceDefinition[], options:
   process.env.LOG_LEVEL ??= 'silent';
   await installTracing();
   const dataDir = mkdtempSync(join(tmpdir(), 'agora-test-'));
-  const postgresUrl = options.postgresUrl ?? process.env.AGORA_TEST_POSTGRES_URL;
-  const databases = postgresUrl
-    ? await (await import('./postgres-databases.ts')).createTestDatabases(postgresUrl, definitions.map((definition) => definition.name))
-    : undefined;
+  const fromEnv = testDatabaseServersFromEnv(process.env);
+  const databases = await createTestDatabases(
+    definitions.map((definition) => definition.name),
+    {
+      postgresUrl: options.postgresUrl ?? fromEnv.postgresUrl,
+      mysqlUrl: options.mysqlUrl ?? fromEnv.mysqlUrl,
+      mysqlServices: options.mysqlServices ?? fromEnv.mysqlServices,
+    },
+  );
   const system = await startEmbedded(definitions, {
     dataDir,
     databaseUrls: databases?.urls,

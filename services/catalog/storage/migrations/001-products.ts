@@ -1,11 +1,11 @@
-import type { ServiceMigration } from '@agora/chassis';
+import { keyText, type ServiceMigration } from '@agora/chassis';
 
 export const createProducts: ServiceMigration = {
-  async up({ db }) {
+  async up({ db, dialect }) {
     await db.schema
       .createTable('products')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('sku', 'text', (c) => c.notNull().unique())
+      .addColumn('id', keyText(dialect), (c) => c.primaryKey())
+      .addColumn('sku', keyText(dialect), (c) => c.notNull().unique())
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('description', 'text', (c) => c.notNull())
       .addColumn('category', 'text', (c) => c.notNull())

@@ -1,11 +1,11 @@
-import type { ServiceMigration } from '@agora/chassis';
+import { keyText, type ServiceMigration } from '@agora/chassis';
 
 export const createUsers: ServiceMigration = {
-  async up({ db }) {
+  async up({ db, dialect }) {
     await db.schema
       .createTable('users')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('email', 'text', (c) => c.notNull().unique())
+      .addColumn('id', keyText(dialect), (c) => c.primaryKey())
+      .addColumn('email', keyText(dialect, 255), (c) => c.notNull().unique())
       .addColumn('name', 'text', (c) => c.notNull())
       .addColumn('role', 'text', (c) => c.notNull())
       .addColumn('password_hash', 'text', (c) => c.notNull())
@@ -13,7 +13,7 @@ export const createUsers: ServiceMigration = {
       .execute();
     await db.schema
       .createTable('signing_keys')
-      .addColumn('kid', 'text', (c) => c.primaryKey())
+      .addColumn('kid', keyText(dialect), (c) => c.primaryKey())
       .addColumn('private_jwk', 'text', (c) => c.notNull())
       .addColumn('public_jwk', 'text', (c) => c.notNull())
       .addColumn('created_at', 'text', (c) => c.notNull())

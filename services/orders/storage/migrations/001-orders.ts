@@ -1,12 +1,12 @@
-import type { ServiceMigration } from '@agora/chassis';
+import { keyText, type ServiceMigration } from '@agora/chassis';
 
 export const createOrders: ServiceMigration = {
-  async up({ db }) {
+  async up({ db, dialect }) {
     await db.schema
       .createTable('orders')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('user_id', 'text', (c) => c.notNull())
-      .addColumn('idempotency_key', 'text', (c) => c.notNull())
+      .addColumn('id', keyText(dialect), (c) => c.primaryKey())
+      .addColumn('user_id', keyText(dialect), (c) => c.notNull())
+      .addColumn('idempotency_key', keyText(dialect, 255), (c) => c.notNull())
       .addColumn('request_hash', 'text', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('reason', 'text')
@@ -18,14 +18,14 @@ export const createOrders: ServiceMigration = {
       .addColumn('stock_state', 'text', (c) => c.notNull())
       .addColumn('payment_state', 'text', (c) => c.notNull())
       .addColumn('version', 'integer', (c) => c.notNull())
-      .addColumn('created_at', 'text', (c) => c.notNull())
+      .addColumn('created_at', keyText(dialect), (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .addUniqueConstraint('orders_user_idempotency_key', ['user_id', 'idempotency_key'])
       .execute();
     await db.schema.createIndex('orders_by_user').on('orders').columns(['user_id', 'created_at', 'id']).execute();
     await db.schema
       .createTable('order_history')
-      .addColumn('order_id', 'text', (c) => c.notNull())
+      .addColumn('order_id', keyText(dialect), (c) => c.notNull())
       .addColumn('position', 'integer', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('reason', 'text')

@@ -1,16 +1,16 @@
-import type { ServiceMigration } from '@agora/chassis';
+import { keyText, type ServiceMigration } from '@agora/chassis';
 
 /** State of orchestrated sagas: the step reached, so a restarted process resumes where it stopped. */
 export const createSagas: ServiceMigration = {
-  async up({ db }) {
+  async up({ db, dialect }) {
     await db.schema
       .createTable('sagas')
-      .addColumn('order_id', 'text', (c) => c.primaryKey())
-      .addColumn('step', 'text', (c) => c.notNull())
+      .addColumn('order_id', keyText(dialect), (c) => c.primaryKey())
+      .addColumn('step', keyText(dialect), (c) => c.notNull())
       .addColumn('card_token', 'text', (c) => c.notNull())
       .addColumn('traceparent', 'text')
       .addColumn('attempts', 'integer', (c) => c.notNull())
-      .addColumn('next_attempt_at', 'text', (c) => c.notNull())
+      .addColumn('next_attempt_at', keyText(dialect), (c) => c.notNull())
       .addColumn('log', 'text', (c) => c.notNull())
       .addColumn('updated_at', 'text', (c) => c.notNull())
       .execute();

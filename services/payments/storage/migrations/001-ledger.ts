@@ -1,11 +1,11 @@
-import type { ServiceMigration } from '@agora/chassis';
+import { keyText, type ServiceMigration } from '@agora/chassis';
 
 /** The ledger: append-only, one stream per order, versions without gaps. Nothing updates or deletes it. */
 export const createLedger: ServiceMigration = {
-  async up({ db }) {
+  async up({ db, dialect }) {
     await db.schema
       .createTable('payment_events')
-      .addColumn('stream_id', 'text', (c) => c.notNull())
+      .addColumn('stream_id', keyText(dialect), (c) => c.notNull())
       .addColumn('version', 'integer', (c) => c.notNull())
       .addColumn('type', 'text', (c) => c.notNull())
       .addColumn('data', 'text', (c) => c.notNull())

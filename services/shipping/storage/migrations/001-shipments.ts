@@ -1,11 +1,11 @@
-import type { ServiceMigration } from '@agora/chassis';
+import { keyText, type ServiceMigration } from '@agora/chassis';
 
 /** The join of the checkout events per order, and the shipments (at most one per order). */
 export const createShipments: ServiceMigration = {
-  async up({ db }) {
+  async up({ db, dialect }) {
     await db.schema
       .createTable('shipment_joins')
-      .addColumn('order_id', 'text', (c) => c.primaryKey())
+      .addColumn('order_id', keyText(dialect), (c) => c.primaryKey())
       .addColumn('user_id', 'text')
       .addColumn('address', 'text')
       .addColumn('saga', 'text')
@@ -17,8 +17,8 @@ export const createShipments: ServiceMigration = {
       .execute();
     await db.schema
       .createTable('shipments')
-      .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('order_id', 'text', (c) => c.notNull().unique())
+      .addColumn('id', keyText(dialect), (c) => c.primaryKey())
+      .addColumn('order_id', keyText(dialect), (c) => c.notNull().unique())
       .addColumn('user_id', 'text', (c) => c.notNull())
       .addColumn('status', 'text', (c) => c.notNull())
       .addColumn('carrier', 'text', (c) => c.notNull())

@@ -1,0 +1,32 @@
+import { randomBytes } from 'node:crypto';
+import mysql from 'mysql2/promise';
+import { mysqlConnectionOptions } from '../storage/mysql-dialect.ts';
+import type { TestDatabases } from './postgres-databases.ts';
+
+/**
+ * A fresh database per service on the MySQL/MariaDB server at `serverUrl` (a user allowed to create
+ * databases), named so that parallel test files never share one; dropped again at the end. Binary
+ * collation, as Agora's own server creates them, so ids compare case-sensitively.
+ */
+export async function createMysqlTestDatabases(serverUrl: string, services: string[]): Promise<TestDatabases> {
+  const run = randomBytes(4).toString('hex');
+  const names = Object.fromEntries(services.map((service) => [service, `test_${run}_${service.replaceAll(/[^A-Za-z0-9_]/g, '_')}`]));
+  const admin = async (statements: string[]) => {
+    const connection = await mysql.createConnection({ ...mysqlConnectionOptions(serverUrl), database: undefined });
+    try {
+      for (const statement of statements) await connection.query(statement);
+    } finally {
+      await connection.end();
+    }
+  };
+  await admin(Object.values(names).map((name) => `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`));
+  const urlOf = (name: string) => {
+    const url = new URL(serverUrl);
+    url.pathname = `/${name}`;
+    return url.toString();
+  };
+  return {
+    urls: Object.fromEntries(Object.entries(names).map(([service, name]) => [service, urlOf(name)])),
+    drop: () => admin(Object.values(names).map((name) => `DROP DATABASE IF EXISTS \`${name}\``)),
+  };
+}
