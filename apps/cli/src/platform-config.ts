@@ -11,6 +11,7 @@ export const PlatformConfigSchema = Type.Object({
   REDIS_URL: Type.Optional(Type.String({ pattern: '^rediss?://', description: 'Redis of the split topology; unset: started locally' })),
   SERVICE_VERSION: Type.String({ pattern: '^[A-Za-z0-9._-]+$', default: '0.1.0', description: 'the release `agora serve` announces in discovery' }),
   ROUTE_WEIGHTS: Type.String({ default: '', description: 'canary routing at the gateway: orders=1.4.0:90,1.5.0:10;…' }),
+  AGORA_MARIADB_SERVICES: Type.String({ pattern: '^[a-z,]*$', default: '', description: 'split: services whose database is on a local MariaDB instead of PostgreSQL (e.g. orders)' }),
   DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'connections per service database (split topology)' }),
   DATA_DIR: Type.String({ default: 'data', description: 'folder of the embedded databases' }),
   AGORA_SEED: Type.Boolean({ default: true, description: 'load the development sample data' }),

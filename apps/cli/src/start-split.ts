@@ -3,7 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { flushTracing, installTracing, parseRouteWeights, rootLogger } from '@agora/chassis';
 import { DiscoveredDirectory, ServiceRegistry } from '@agora/chassis/split';
 import { createGateway } from '@agora/gateway';
-import { startNats, startPostgres, startRabbitMq, type LocalPostgres, type ServerHandle } from '@agora/infra';
+import { startMariaDb, startNats, startPostgres, startRabbitMq, type LocalMariaDb, type LocalPostgres, type ServerHandle } from '@agora/infra';
 import { topologies } from '../../../topology.ts';
 import { resilienceOf } from './configuration.ts';
 import type { PlatformConfig } from './platform-config.ts';
@@ -35,11 +35,23 @@ async function provision(config: PlatformConfig, env: NodeJS.ProcessEnv, names: 
       rabbitUrl = rabbit.url;
     }
     let postgres: LocalPostgres | undefined;
+    let mariadb: LocalMariaDb | undefined;
+    const onMariaDb = new Set(config.AGORA_MARIADB_SERVICES.split(',').map((name) => name.trim()));
     const databaseUrls: Record<string, string> = {};
     for (const name of names) {
       const given = env[`${name.toUpperCase()}_DATABASE_URL`];
       if (given) {
         databaseUrls[name] = given;
+        continue;
+      }
+      // Polyglot persistence: the same service code on MariaDB instead of PostgreSQL.
+      if (onMariaDb.has(name)) {
+        if (!mariadb) {
+          mariadb = await startMariaDb(dataDir);
+          servers.push(mariadb);
+        }
+        await mariadb.ensureDatabase(name);
+        databaseUrls[name] = mariadb.url(name);
         continue;
       }
       if (!postgres) {
