@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { problems, type Kysely, type ServiceMigration } from '@agora/chassis';
+import { insertOrIgnore, keyText, problems, type Kysely, type ServiceMigration } from '@agora/chassis';
 
 export interface IdempotencyTable {
   scope: string;
@@ -19,11 +19,11 @@ export interface GatewayDb {
 
 export const gatewayMigrations: Record<string, ServiceMigration> = {
   '001-idempotency': {
-    async up({ db }) {
+    async up({ db, dialect }) {
       await db.schema
         .createTable('idempotency')
-        .addColumn('scope', 'text', (c) => c.notNull())
-        .addColumn('key', 'text', (c) => c.notNull())
+        .addColumn('scope', keyText(dialect), (c) => c.notNull())
+        .addColumn('key', keyText(dialect, 255), (c) => c.notNull())
         .addColumn('request_hash', 'text', (c) => c.notNull())
         .addColumn('state', 'text', (c) => c.notNull())
         .addColumn('locked_until', 'bigint', (c) => c.notNull())
@@ -76,12 +76,13 @@ export class IdempotencyStore {
 
   async claim(scope: string, key: string, hash: string): Promise<Claim> {
     const now = Date.now();
-    const inserted = await this.#db
-      .insertInto('idempotency')
-      .values({ scope, key, request_hash: hash, state: 'in-flight', locked_until: now + this.#lockMs, status: null, headers: null, body: null, expires_at: now + this.#ttlMs })
-      .onConflict((oc) => oc.columns(['scope', 'key']).doNothing())
-      .executeTakeFirst();
-    if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1) return { kind: 'proceed' };
+    const inserted = await insertOrIgnore(
+      this.#db,
+      'idempotency',
+      { scope, key, request_hash: hash, state: 'in-flight', locked_until: now + this.#lockMs, status: null, headers: null, body: null, expires_at: now + this.#ttlMs },
+      ['scope', 'key'],
+    );
+    if (inserted === 1) return { kind: 'proceed' };
 
     const record = await this.#db.selectFrom('idempotency').selectAll().where('scope', '=', scope).where('key', '=', key).executeTakeFirst();
     if (!record || Number(record.expires_at) <= now) {

@@ -22,7 +22,7 @@ import type { ServiceDefinition, ServiceParts, Worker } from './define-service.t
 
 export interface RuntimeOptions {
   dataDir: string;
-  /** The service's own PostgreSQL database; without one, SQLite in dataDir. */
+  /** The service's own database server (`postgres://…`, `mysql://…`); without one, SQLite in dataDir. */
   databaseUrl?: string;
   /** Connections per database pool, per process. */
   poolSize?: number;
