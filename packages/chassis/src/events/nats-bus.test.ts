@@ -65,7 +65,7 @@ describe('NATS JetStream event bus', () => {
     capabilities: { republishedIds: 'deduplicated' },
     knownGaps: {
       // Messages JetStream sent just before stop unsubscribed arrive at no one: they stay pending until
-      // ack_wait (30 s) expires, then reach the next start. Seen under load, about one stop in twenty.
+      // ack_wait (10 s) expires, then reach the next start. Seen under load, about one stop in twenty.
       handBackOnStop: 'messages in transit at stop wait out ack_wait before the next start receives them',
     },
   });

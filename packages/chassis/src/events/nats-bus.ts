@@ -42,7 +42,7 @@ export class NatsEventBus implements EventBus {
     this.#nc = nc;
     this.#jsm = jsm;
     this.#js = jetstream(nc);
-    this.#options = { stream: 'AGORA_EVENTS', duplicateDeliveries: false, duplicateWindowMs: 2 * 60_000, ackWaitMs: 30_000, name: 'agora-events', ...options };
+    this.#options = { stream: 'AGORA_EVENTS', duplicateDeliveries: false, duplicateWindowMs: 2 * 60_000, ackWaitMs: 10_000, name: 'agora-events', ...options };
     void this.#watchConnection();
   }
 
