@@ -1,9 +1,9 @@
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { flushTracing, installTracing, parseRouteWeights, rootLogger } from '@agora/chassis';
-import { DiscoveredDirectory, ServiceRegistry } from '@agora/chassis/split';
+import { DiscoveredDirectory, NatsEventBus, RabbitEventBus, ServiceRegistry } from '@agora/chassis/split';
 import { createGateway } from '@agora/gateway';
-import { startMariaDb, startNats, startPostgres, startRabbitMq, type LocalMariaDb, type LocalPostgres, type ServerHandle } from '@agora/infra';
+import { startMariaDb, startNats, startPostgres, startRabbitMq, startRedis, type LocalMariaDb, type LocalPostgres, type ServerHandle } from '@agora/infra';
 import { topologies } from '../../../topology.ts';
 import { resilienceOf } from './configuration.ts';
 import type { PlatformConfig } from './platform-config.ts';
@@ -27,6 +27,12 @@ async function provision(config: PlatformConfig, env: NodeJS.ProcessEnv, names: 
       const nats = await startNats(dataDir);
       servers.push(nats);
       natsUrl = nats.url;
+    }
+    let redisUrl = config.REDIS_URL;
+    if (!redisUrl) {
+      const redis = await startRedis(dataDir);
+      servers.push(redis);
+      redisUrl = redis.url;
     }
     let rabbitUrl = config.RABBITMQ_URL;
     if (config.EVENT_BUS === 'rabbitmq' && !rabbitUrl) {
@@ -61,7 +67,7 @@ async function provision(config: PlatformConfig, env: NodeJS.ProcessEnv, names: 
       await postgres.ensureDatabase(name);
       databaseUrls[name] = postgres.url(name);
     }
-    return { natsUrl, rabbitUrl, databaseUrls, servers };
+    return { natsUrl, redisUrl, rabbitUrl, databaseUrls, servers };
   } catch (error) {
     // Nothing half-provisioned stays behind.
     for (const server of servers.reverse()) await server.stop().catch(() => undefined);
@@ -79,15 +85,18 @@ export async function startSplit(config: PlatformConfig, env: NodeJS.ProcessEnv)
   const logger = rootLogger();
   const groups = topologies[config.AGORA_TOPOLOGY];
   const hosted = groups.flatMap((group) => group.services);
-  const { natsUrl, rabbitUrl, databaseUrls, servers } = await provision(config, env, [...hosted, 'gateway']);
+  const { natsUrl, redisUrl, rabbitUrl, databaseUrls, servers } = await provision(config, env, [...hosted, 'gateway']);
   const connections: Record<string, string> = {
     NATS_URL: natsUrl,
+    REDIS_URL: redisUrl,
     ...(rabbitUrl ? { RABBITMQ_URL: rabbitUrl } : {}),
     ...Object.fromEntries(Object.entries(databaseUrls).map(([name, url]) => [`${name.toUpperCase()}_DATABASE_URL`, url])),
   };
   // `agora serve <service>` started by hand later joins this shop through these (one more instance).
   writeConnections(config.DATA_DIR, connections);
   const childEnv: NodeJS.ProcessEnv = { ...env, ...connections };
+  // The gateway's own view of the bus: the catalog cache listens for product.changed.v1.
+  const bus = config.EVENT_BUS === 'rabbitmq' ? await RabbitEventBus.connect({ url: rabbitUrl!, name: 'agora-gateway', logger }) : await NatsEventBus.connect({ url: natsUrl, name: 'agora-gateway', logger });
   const children = groups
     .filter((group) => group.services.length > 0)
     .map((group) => new SupervisedProcess(group.process, [process.execPath, [AGORA, 'serve', ...group.services]], childEnv, logger));
@@ -95,6 +104,7 @@ export async function startSplit(config: PlatformConfig, env: NodeJS.ProcessEnv)
   const directory = new DiscoveredDirectory(registry, { weights: parseRouteWeights(config.ROUTE_WEIGHTS).weights });
   const stopAll = async () => {
     await Promise.all(children.map((child) => child.stop()));
+    await bus.close();
     await directory.close();
     await registry.close();
     for (const server of servers.reverse()) await server.stop();
@@ -113,6 +123,8 @@ export async function startSplit(config: PlatformConfig, env: NodeJS.ProcessEnv)
       directory,
       dataDir: resolve(config.DATA_DIR),
       databaseUrl: databaseUrls.gateway,
+      redisUrl,
+      bus,
       resilience: resilienceOf(config),
       extraRetry: config.AGORA_VERIFY_IDEMPOTENCY,
     });

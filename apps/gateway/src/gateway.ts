@@ -12,6 +12,7 @@ import {
   serviceLogger,
   serializerCompiler,
   validatorCompiler,
+  type EventBus,
   type ResilienceOptions,
   type ServiceDirectory,
 } from '@agora/chassis';
@@ -22,8 +23,9 @@ import type { GatewayConfig } from './config.ts';
 import { IdempotencyStore, gatewayMigrations, type GatewayDb } from './idempotency.ts';
 import { registerDocs } from './docs.ts';
 import { publicOpenApi } from './openapi.ts';
-import { registerProxyRoutes } from './proxy.ts';
+import { registerProxyRoutes, type ProxyDeps } from './proxy.ts';
 import { RateLimiter } from './rate-limit.ts';
+import { connectSharedState } from './shared-state.ts';
 import { consolePage } from './console-page.ts';
 import { publicContracts } from './routes-table.ts';
 
@@ -33,6 +35,10 @@ export interface GatewayOptions {
   dataDir: string;
   /** The gateway's own database (`postgres://…`, split topology); unset: SQLite in dataDir. */
   databaseUrl?: string;
+  /** Redis shared by every gateway instance (rate limits, catalog read cache); unset: local limits, no cache. */
+  redisUrl?: string;
+  /** The event bus, so the catalog cache hears product.changed.v1 (with redisUrl). */
+  bus?: EventBus;
   resilience?: ResilienceOptions;
   extraRetry?: boolean;
 }
@@ -50,10 +56,14 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const database = await openServiceDatabase<GatewayDb>({ service: 'gateway', dataDir: options.dataDir, databaseUrl: options.databaseUrl }, gatewayMigrations);
   const caller = new Caller({ caller: 'gateway', directory: options.directory, resilience: options.resilience ?? defaultResilience, extraRetry: options.extraRetry ?? false });
   const idempotency = new IdempotencyStore(database.db, options.config.IDEMPOTENCY_TTL_SECONDS, options.config.IDEMPOTENCY_LOCK_SECONDS);
-  const deps = {
+  const shared = options.redisUrl
+    ? await connectSharedState({ redisUrl: options.redisUrl, perSecond: options.config.RATE_LIMIT_PER_SECOND, burst: options.config.RATE_LIMIT_BURST, bus: options.bus, logger })
+    : undefined;
+  const deps: ProxyDeps = {
     directory: options.directory,
     verifier: new TokenVerifier(caller),
-    limiter: new RateLimiter(options.config.RATE_LIMIT_PER_SECOND, options.config.RATE_LIMIT_BURST),
+    limiter: shared?.limiter ?? new RateLimiter(options.config.RATE_LIMIT_PER_SECOND, options.config.RATE_LIMIT_BURST),
+    cache: shared?.cache,
     idempotency,
     logger,
   };
@@ -102,6 +112,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       // only after its last response, so keep closing idle ones until everything is done.
       const closeIdle = setInterval(() => app.server.closeIdleConnections(), 100);
       await app.close().finally(() => clearInterval(closeIdle));
+      await shared?.stop();
       await database.close();
     },
   };

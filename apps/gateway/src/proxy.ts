@@ -18,7 +18,8 @@ import {
 } from '@agora/chassis';
 import type { TokenVerifier } from './auth.ts';
 import { readKey, requestHash, type IdempotencyStore, type StoredResponse } from './idempotency.ts';
-import type { RateLimiter } from './rate-limit.ts';
+import type { Limiter } from './rate-limit.ts';
+import type { CatalogCache } from './shared-state.ts';
 
 /** Response headers a service may set that the client should see. */
 const PASSED_HEADERS = ['content-type', 'location', 'deprecation', 'sunset', 'link', 'retry-after', 'www-authenticate'];
@@ -32,8 +33,10 @@ declare module 'fastify' {
 export interface ProxyDeps {
   directory: ServiceDirectory;
   verifier: TokenVerifier;
-  limiter: RateLimiter;
+  limiter: Limiter;
   idempotency: IdempotencyStore;
+  /** Shared catalog read cache (split topology with Redis); absent, reads go straight through. */
+  cache?: CatalogCache;
   logger: Logger;
 }
 
@@ -51,9 +54,9 @@ function pick(headers: TransportResponse['headers']): Record<string, string> {
  * without the right token gets 401/403, never a validation error that reveals the route's shape.
  */
 export async function authenticate(request: FastifyRequest, route: RouteDefinition, deps: ProxyDeps): Promise<void> {
-  const principal = await deps.verifier.verify(request.headers.authorization).catch((error) => {
+  const principal = await deps.verifier.verify(request.headers.authorization).catch(async (error) => {
     // A bad token is charged to the caller's address, so guessing tokens is throttled like any traffic.
-    deps.limiter.take(`ip:${request.ip}`);
+    await deps.limiter.take(`ip:${request.ip}`);
     if (route.access === 'public') return undefined;
     throw error;
   });
@@ -62,7 +65,7 @@ export async function authenticate(request: FastifyRequest, route: RouteDefiniti
     if (route.access === 'admin' && principal.role !== 'admin') throw problems.forbidden('this action needs the admin role');
   }
   request.principal = principal;
-  deps.limiter.take(principal ? `user:${principal.sub}` : `ip:${request.ip}`);
+  await deps.limiter.take(principal ? `user:${principal.sub}` : `ip:${request.ip}`);
 }
 
 async function forward(request: FastifyRequest, service: string, deps: ProxyDeps): Promise<TransportResponse> {
@@ -93,26 +96,38 @@ function executed(status: number): boolean {
 }
 
 async function handle(request: FastifyRequest, reply: FastifyReply, service: string, route: RouteDefinition, deps: ProxyDeps): Promise<FastifyReply> {
-  if (route.idempotencyKey !== 'required') {
+  const fetch = async (): Promise<StoredResponse> => {
     const response = await forward(request, service, deps);
-    return send(reply, { status: response.status, headers: pick(response.headers), body: response.body }, false);
+    return { status: response.status, headers: pick(response.headers), body: response.body };
+  };
+  if (deps.cache && service === 'catalog' && route.method === 'GET' && route.access === 'public') {
+    const { response, hit } = await deps.cache.read(request.url, fetch);
+    reply.header('x-cache', hit ? 'hit' : 'miss');
+    return send(reply, response, false);
   }
+  const { response, replayed } = route.idempotencyKey === 'required' ? await once(request, deps, fetch) : { response: await fetch(), replayed: false };
+  // A change made through this gateway is visible at once; changes from elsewhere arrive as product.changed.v1.
+  if (deps.cache && service === 'catalog' && route.method !== 'GET' && response.status < 300) await deps.cache.invalidate();
+  return send(reply, response, replayed);
+}
+
+/** Runs a request once per Idempotency-Key: a repeat gets the first answer, replayed. */
+async function once(request: FastifyRequest, deps: ProxyDeps, fetch: () => Promise<StoredResponse>): Promise<{ response: StoredResponse; replayed: boolean }> {
   const key = readKey(request.headers['idempotency-key']);
   const scope = request.principal?.sub ?? `ip:${request.ip}`;
   const hash = requestHash(request.method, request.url, typeof request.body === 'string' ? request.body : '');
   const claim = await deps.idempotency.claim(scope, key, hash);
-  if (claim.kind === 'replay') return send(reply, claim.response, true);
-  let response: TransportResponse;
+  if (claim.kind === 'replay') return { response: claim.response, replayed: true };
+  let response: StoredResponse;
   try {
-    response = await forward(request, service, deps);
+    response = await fetch();
   } catch (error) {
     await deps.idempotency.release(scope, key);
     throw error;
   }
-  const stored = { status: response.status, headers: pick(response.headers), body: response.body };
-  if (executed(response.status)) await deps.idempotency.complete(scope, key, stored);
+  if (executed(response.status)) await deps.idempotency.complete(scope, key, response);
   else await deps.idempotency.release(scope, key);
-  return send(reply, stored, false);
+  return { response, replayed: false };
 }
 
 /** Exposes every public route of every contract, forwarding to the owning service. */

@@ -7,11 +7,20 @@ interface Bucket {
 
 const MAX_BUCKETS = 100_000;
 
+/** Takes one request's token for a caller, or throws 429. Local, or shared through Redis (shared-state.ts). */
+export interface Limiter {
+  take(key: string): void | Promise<void>;
+}
+
+export function rateLimited(perSecond: number, retryAfterSeconds: number) {
+  return problems.rateLimited(`rate limit of ${perSecond}/s exceeded; retry in ${retryAfterSeconds} s`, { headers: { 'retry-after': String(retryAfterSeconds) } });
+}
+
 /**
  * Token bucket per caller: `burst` requests at once, refilled at `perSecond`. A refused request gets
  * 429 with Retry-After saying when one token will be back.
  */
-export class RateLimiter {
+export class RateLimiter implements Limiter {
   readonly #buckets = new Map<string, Bucket>();
   readonly #perSecond: number;
   readonly #burst: number;
@@ -35,6 +44,6 @@ export class RateLimiter {
       return;
     }
     const retryAfter = Math.max(1, Math.ceil((1 - bucket.tokens) / this.#perSecond));
-    throw problems.rateLimited(`rate limit of ${this.#perSecond}/s exceeded; retry in ${retryAfter} s`, { headers: { 'retry-after': String(retryAfter) } });
+    throw rateLimited(this.#perSecond, retryAfter);
   }
 }

@@ -90,6 +90,13 @@ export const deadLetters = new Gauge({
   registers: [registry],
 });
 
+export const sharedStateFallbacks = new Counter({
+  name: 'agora_shared_state_fallbacks_total',
+  help: 'Operations served from local state because Redis was unavailable (rate limits, cache)',
+  labelNames: ['service', 'what'] as const,
+  registers: [registry],
+});
+
 /** Several processes' series (`getMetricsAsJSON`) as one exposition: counters and histograms summed, gauges by their aggregator. */
 export async function aggregateMetrics(processes: unknown[][]): Promise<{ contentType: string; text: string }> {
   const aggregated = AggregatorRegistry.aggregate(processes as Parameters<typeof AggregatorRegistry.aggregate>[0]);
