@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { mysqlConnectionOptions } from '../storage/mysql-dialect.ts';
 import type { TestDatabases } from './postgres-databases.ts';
+import { databaseUrls } from './database-url.ts';
 
 /**
  * A fresh database per service on the MySQL/MariaDB server at `serverUrl` (a user allowed to create
@@ -20,13 +21,8 @@ export async function createMysqlTestDatabases(serverUrl: string, services: stri
     }
   };
   await admin(Object.values(names).map((name) => `CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`));
-  const urlOf = (name: string) => {
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    return url.toString();
-  };
   return {
-    urls: Object.fromEntries(Object.entries(names).map(([service, name]) => [service, urlOf(name)])),
+    urls: databaseUrls(serverUrl, names),
     drop: () => admin(Object.values(names).map((name) => `DROP DATABASE IF EXISTS \`${name}\``)),
   };
 }

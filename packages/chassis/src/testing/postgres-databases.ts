@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { databaseUrls } from './database-url.ts';
 
 export interface TestDatabases {
   urls: Record<string, string>;
@@ -20,13 +21,8 @@ export async function createTestDatabases(serverUrl: string, services: string[])
   } finally {
     await admin.end();
   }
-  const urlOf = (name: string) => {
-    const url = new URL(serverUrl);
-    url.pathname = `/${name}`;
-    return url.toString();
-  };
   return {
-    urls: Object.fromEntries(Object.entries(names).map(([service, name]) => [service, urlOf(name)])),
+    urls: databaseUrls(serverUrl, names),
     async drop() {
       const client = new pg.Client({ connectionString: serverUrl });
       await client.connect();

@@ -1,0 +1,11 @@
+/** The same server's URL with another database in its path: `postgres://u@h:1/postgres` → `…/test_x_orders`. */
+export function withDatabase(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** Per service, the URL of its throwaway database on the server. */
+export function databaseUrls(serverUrl: string, names: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(names).map(([service, name]) => [service, withDatabase(serverUrl, name)]));
+}
