@@ -68,7 +68,7 @@ const SERVER_DIALECTS: Array<ServerDialect & { schemes: string[] }> = [
   },
 ];
 
-const SERVER_ATTEMPTS = 12;
+const SERVER_ATTEMPTS = 20;
 /** The longest pause between two attempts: enough to let a burst of colliding transactions drain. */
 const MAX_RETRY_PAUSE_MS = 250;
 

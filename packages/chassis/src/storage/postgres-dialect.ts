@@ -33,6 +33,10 @@ export function postgresDialect(options: PostgresPoolOptions): { dialect: Postgr
     idleTimeoutMillis: 30_000,
     // A transaction left open by a stuck handler must not hold row locks forever.
     idle_in_transaction_session_timeout: 30_000,
+    // Every transaction runs SERIALIZABLE. A sequential scan there takes a predicate lock on the
+    // whole table, so on small tables (where the planner prefers one) every concurrent insert looks
+    // like a conflict; index scans lock only what they read. Agora's queries all have an index.
+    options: '-c enable_seqscan=off',
     types,
   });
   // Without listeners, a connection's error (the server went away) would crash the process: the
