@@ -18,7 +18,7 @@ describe('split topology: instances come and go under load', () => {
   let admin: string;
 
   before(async () => {
-    shop = await launchShop({ AGORA_TOPOLOGY: 'split', ROUTE_WEIGHTS: 'catalog=0.1.0:80,canary:20' });
+    shop = await launchShop({ AGORA_TOPOLOGY: 'split', ROUTE_WEIGHTS: 'identity=0.1.0:80,canary:20' });
     api = new ShopClient(shop.url);
     admin = await api.token('admin@example.com', 'admin-password');
   });
@@ -65,16 +65,17 @@ describe('split topology: instances come and go under load', () => {
     }, 10_000, 'the killed instance to leave discovery');
   });
 
-  it('a canary release of the catalog gets its weighted share of the gateway traffic', async () => {
-    const canary = await serveInstance(shop, 'catalog', { SERVICE_VERSION: 'canary' });
+  it('a canary release gets its weighted share of the gateway traffic', async () => {
+    const alice = await api.token('alice@example.com', 'alice-password');
+    const canary = await serveInstance(shop, 'identity', { SERVICE_VERSION: 'canary' });
     try {
       await eventually(async () => {
         const status = await api.request('GET', '/api/v1/admin/services', { token: admin });
-        return status.body.items.find((item: { service: string }) => item.service === 'catalog')?.instances === 2;
+        return status.body.items.find((item: { service: string }) => item.service === 'identity')?.instances === 2;
       }, 10_000, 'the canary in discovery');
-      const route = 'route="/api/v1/products/:id"';
+      const route = 'route="/api/v1/users/me"';
       const servedBefore = counterTotal(await fetch(`${canary.url}/metrics`).then((reply) => reply.text()), 'agora_http_requests_total', route);
-      for (let i = 0; i < 300; i++) assert.equal((await api.request('GET', '/api/v1/products/p-mouse')).status, 200);
+      for (let i = 0; i < 300; i++) assert.equal((await api.request('GET', '/api/v1/users/me', { token: alice })).status, 200);
       const served = counterTotal(await fetch(`${canary.url}/metrics`).then((reply) => reply.text()), 'agora_http_requests_total', route) - servedBefore;
       // 20% of 300 is 60; the binomial spread is about ±7, so 35…85 fails only if routing is wrong.
       assert.ok(served >= 35 && served <= 85, `the canary served ${served} of 300`);
