@@ -100,14 +100,15 @@ async function handle(request: FastifyRequest, reply: FastifyReply, service: str
     const response = await forward(request, service, deps);
     return { status: response.status, headers: pick(response.headers), body: response.body };
   };
-  if (deps.cache && service === 'catalog' && route.method === 'GET' && route.access === 'public') {
+  // GET only: a HEAD on the same route gets an empty body, which must never be cached for a GET.
+  if (deps.cache && service === 'catalog' && request.method === 'GET' && route.access === 'public') {
     const { response, hit } = await deps.cache.read(request.url, fetch);
     reply.header('x-cache', hit ? 'hit' : 'miss');
     return send(reply, response, false);
   }
   const { response, replayed } = route.idempotencyKey === 'required' ? await once(request, deps, fetch) : { response: await fetch(), replayed: false };
   // A change made through this gateway is visible at once; changes from elsewhere arrive as product.changed.v1.
-  if (deps.cache && service === 'catalog' && route.method !== 'GET' && response.status < 300) await deps.cache.invalidate();
+  if (deps.cache && service === 'catalog' && route.method !== 'GET' && response.status < 300) await deps.cache.invalidateAfterWrite();
   return send(reply, response, replayed);
 }
 

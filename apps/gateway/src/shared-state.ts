@@ -21,16 +21,19 @@ export interface SharedState {
 export async function connectSharedState(options: { redisUrl: string; perSecond: number; burst: number; bus?: EventBus; logger: Logger }): Promise<SharedState> {
   // Loaded only here: the embedded topology never loads the Redis client.
   const { connectRedis, redisReady, RedisReadCache, RedisTokenBucket } = await import('@agora/chassis/redis');
-  const redis = connectRedis(options.redisUrl, 'agora-gateway');
-  // Start connected when Redis is there; when it is not, start anyway on local state.
-  await redisReady(redis, 2_000).catch((error) => options.logger.warn({ err: error }, 'Redis not reachable at start; serving from local state meanwhile'));
   let warnedAt = 0;
-  const degraded = (what: string, error: unknown) => {
-    metrics.sharedStateFallbacks.inc({ service: 'gateway', what });
+  const warn = (error: unknown, message: string, what?: string) => {
     if (Date.now() - warnedAt < WARN_EVERY_MS) return;
     warnedAt = Date.now();
-    options.logger.warn({ err: error, what }, 'Redis unavailable; serving from local state');
+    options.logger.warn({ err: error, what }, message);
   };
+  const degraded = (what: string, error: unknown) => {
+    metrics.sharedStateFallbacks.inc({ service: 'gateway', what });
+    warn(error, 'Redis unavailable; serving from local state', what);
+  };
+  const redis = connectRedis(options.redisUrl, 'agora-gateway', { onError: (error) => warn(error, 'Redis connection failed; reconnecting') });
+  // Start connected when Redis is there; when it is not, start anyway on local state.
+  await redisReady(redis, 2_000).catch((error) => options.logger.warn({ err: error }, 'Redis not reachable at start; serving from local state meanwhile'));
   const bucket = new RedisTokenBucket(redis, { perSecond: options.perSecond, burst: options.burst, prefix: 'agora:rate:' });
   const local = new RateLimiter(options.perSecond, options.burst);
   const limiter: Limiter = {
@@ -88,7 +91,13 @@ export class CatalogCache {
     return { response, hit: false };
   }
 
+  /** Empties the cache for every instance. Throws while Redis is away, so product.changed.v1 is delivered again. */
   async invalidate(): Promise<void> {
     await this.#store.invalidate();
+  }
+
+  /** After a write through this gateway: the write stands whatever Redis says; the event and the TTL cover a miss. */
+  async invalidateAfterWrite(): Promise<void> {
+    await this.#store.invalidate().catch((error) => this.#degraded('cache', error));
   }
 }

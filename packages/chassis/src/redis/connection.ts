@@ -5,8 +5,8 @@ import { Redis } from 'ioredis';
  * once while Redis is away instead of queueing, so a caller can fall back to local state, and the
  * client keeps reconnecting in the background.
  */
-export function connectRedis(url: string, name: string): Redis {
-  return new Redis(url, {
+export function connectRedis(url: string, name: string, options: { onError?: (error: Error) => void } = {}): Redis {
+  const redis = new Redis(url, {
     connectionName: name,
     lazyConnect: false,
     enableOfflineQueue: false,
@@ -15,6 +15,9 @@ export function connectRedis(url: string, name: string): Redis {
     commandTimeout: 500,
     retryStrategy: (attempt) => Math.min(2_000, 50 * 2 ** attempt),
   });
+  // Without a listener ioredis prints every failed reconnect to stderr; callers see failures on their commands anyway.
+  redis.on('error', options.onError ?? (() => undefined));
+  return redis;
 }
 
 export type { Redis };
@@ -23,10 +26,14 @@ export type { Redis };
 export function redisReady(redis: Redis, timeoutMs = 5_000): Promise<void> {
   if (redis.status === 'ready') return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`Redis not ready in ${timeoutMs} ms`)), timeoutMs);
-    redis.once('ready', () => {
+    const ready = () => {
       clearTimeout(timer);
       resolve();
-    });
+    };
+    const timer = setTimeout(() => {
+      redis.off('ready', ready);
+      reject(new Error(`Redis not ready in ${timeoutMs} ms`));
+    }, timeoutMs);
+    redis.once('ready', ready);
   });
 }

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startRedis, type LocalRedis } from '@agora/infra';
+import { eventually } from '../testing/index.ts';
 import { connectRedis, redisReady, RedisReadCache, RedisTokenBucket, type Redis } from './index.ts';
 
 describe('shared state in Redis', () => {
@@ -37,6 +38,18 @@ describe('shared state in Redis', () => {
     assert.equal((await first.take('user:bob')).allowed, true, 'another key has its own bucket');
     const ttl = await one.pttl(`${options.prefix}user:alice`);
     assert.ok(ttl > 0 && ttl <= 3_500, `an idle bucket expires once full again (pttl ${ttl})`);
+  });
+
+  it('an idle bucket is gone once full again, and a flushed script is loaded again', async () => {
+    const prefix = `test:${Date.now()}:`;
+    const bucket = new RedisTokenBucket(one, { perSecond: 1_000, burst: 2, prefix });
+    assert.equal((await bucket.take('idle')).allowed, true);
+    const key = `${prefix}idle`;
+    assert.equal(await one.exists(key), 1);
+    await eventually(async () => (await one.exists(key)) === 0, 3_000, 'the idle bucket to expire');
+    // Redis restarted or scripts flushed: EVALSHA answers NOSCRIPT and the script is sent again.
+    await one.script('FLUSH');
+    assert.equal((await bucket.take('idle')).allowed, true);
   });
 
   it('a read cache serves what was stored until invalidated, and drops a value fetched across an invalidation', async () => {
