@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import type { ErrorObject } from 'ajv';
 import { AppError, problems } from '../contract/problems.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import { isConnectionLost, isMysqlRetriable, isPostgresRetriable } from '../storage/sql-errors.ts';
 import { fieldOf } from './validation.ts';
 
 export function sendProblem(reply: FastifyReply, error: AppError, instance?: string): FastifyReply {
@@ -36,38 +37,12 @@ function toAppError(error: FastifyError): AppError {
 }
 
 /**
- * Connection-class SQLSTATEs (08…), shutdown (57P01-57P03), refused sockets, MySQL's shutdown and
- * connection limit; and a transaction that kept colliding after all its retries (40001, 40P01,
- * MySQL deadlock and lock wait): nothing was written, and the same request later will go through.
- */
-const UNAVAILABLE_CODES = new Set([
-  'ECONNREFUSED',
-  'ECONNRESET',
-  'ETIMEDOUT',
-  'EPIPE',
-  '57P01',
-  '57P02',
-  '57P03',
-  '40001',
-  '40P01',
-  'PROTOCOL_CONNECTION_LOST',
-  'ER_SERVER_SHUTDOWN',
-  'ER_CON_COUNT_ERROR',
-  'ER_LOCK_DEADLOCK',
-  'ER_LOCK_WAIT_TIMEOUT',
-]);
-
-/**
- * The database went away (restart, failover): the request did not happen and may be retried, so it
- * is a 503 with Retry-After rather than a 500 (which would say the service is broken).
+ * The database went away (restart, failover), or a transaction kept colliding after all its
+ * retries: nothing was written, and the same request later will go through, so it is a 503 with
+ * Retry-After rather than a 500 (which would say the service is broken).
  */
 export function isStorageUnavailable(error: unknown): boolean {
-  for (let cause = error; cause instanceof Error; cause = cause.cause) {
-    const code = String((cause as { code?: unknown }).code ?? '');
-    if (UNAVAILABLE_CODES.has(code) || code.startsWith('08')) return true;
-    if (/Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Pool is closed/.test(cause.message)) return true;
-  }
-  return false;
+  return isConnectionLost(error) || isPostgresRetriable(error) || isMysqlRetriable(error);
 }
 
 /** Every error leaves as problem+json; 5xx are logged with their stack, which never reaches the client. */

@@ -40,3 +40,18 @@ export function isUniqueViolation(error: unknown): boolean {
       (typeof cause.message === 'string' && cause.message.includes('UNIQUE constraint failed')),
   );
 }
+
+/**
+ * Connection-class SQLSTATEs (08…), server shutdown (57P01-57P03), refused or dropped sockets,
+ * MySQL's shutdown and connection limit, and the pools' own words for a server that went away.
+ */
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', 'PROTOCOL_CONNECTION_LOST', 'ER_SERVER_SHUTDOWN', 'ER_CON_COUNT_ERROR']);
+const CONNECTION_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Pool is closed/;
+
+/** The database is unreachable (restart, failover, full): the statement did not run. */
+export function isConnectionLost(error: unknown): boolean {
+  return someCause(error, (cause) => {
+    const code = String(cause.code ?? '');
+    return CONNECTION_CODES.has(code) || code.startsWith('08') || (typeof cause.message === 'string' && CONNECTION_MESSAGES.test(cause.message));
+  });
+}
