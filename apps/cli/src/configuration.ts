@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig, parseRouteWeights, type ResilienceOptions } from '@agora/chassis';
+import type { EventsChoice } from '@agora/chassis/split';
 import { services } from '../../../topology.ts';
 import { PlatformConfigSchema, type PlatformConfig } from './platform-config.ts';
 
@@ -33,4 +34,9 @@ export function resilienceOf(config: PlatformConfig): ResilienceOptions {
     bulkheadLimit: config.BULKHEAD_LIMIT,
     bulkheadQueue: config.BULKHEAD_QUEUE,
   };
+}
+
+/** The split topology's event bus as configured; `rabbitUrl` is the broker's address when EVENT_BUS=rabbitmq. */
+export function eventsOf(config: PlatformConfig, rabbitUrl: string | undefined): EventsChoice {
+  return config.EVENT_BUS === 'rabbitmq' ? { bus: 'rabbitmq', url: rabbitUrl!, everyService: services } : { bus: 'nats' };
 }

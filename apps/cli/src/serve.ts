@@ -1,10 +1,9 @@
 import { resolve } from 'node:path';
 import { ConfigError, flushTracing, installTracing, rootLogger } from '@agora/chassis';
-import { startServiceProcess, type ServiceProcess, type SplitOptions } from '@agora/chassis/split';
+import { startServiceProcess, type ServiceProcess } from '@agora/chassis/split';
 import { services } from '../../../topology.ts';
-import { checkConfiguration, resilienceOf } from './configuration.ts';
+import { checkConfiguration, eventsOf, resilienceOf } from './configuration.ts';
 import { readConnections } from './connections.ts';
-import type { PlatformConfig } from './platform-config.ts';
 
 /** `<SERVICE>_DATABASE_URL`, or `DATABASE_URL` when this process hosts a single service. */
 export function databaseUrlOf(service: string, env: NodeJS.ProcessEnv, only: boolean): string | undefined {
@@ -43,7 +42,7 @@ export async function serve(names: string[], given: NodeJS.ProcessEnv = process.
     consumerConcurrency: config.EVENT_CONCURRENCY,
     seed: config.AGORA_SEED,
     version: config.SERVICE_VERSION,
-    events: eventsOf(config),
+    events: eventsOf(config, config.RABBITMQ_URL),
     env,
   });
   rootLogger().info({ services: names, version: config.SERVICE_VERSION, pid: process.pid, instances: started.runtimes.map((runtime) => runtime.app.server.address()) }, 'services ready');
@@ -54,8 +53,4 @@ export async function serve(names: string[], given: NodeJS.ProcessEnv = process.
       await flushTracing();
     },
   };
-}
-
-function eventsOf(config: PlatformConfig): SplitOptions['events'] {
-  return config.EVENT_BUS === 'rabbitmq' ? { bus: 'rabbitmq', url: config.RABBITMQ_URL!, everyService: services } : { bus: 'nats' };
 }

@@ -1,11 +1,11 @@
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { flushTracing, installTracing, parseRouteWeights, rootLogger } from '@agora/chassis';
-import { DiscoveredDirectory, NatsEventBus, RabbitEventBus, ServiceRegistry } from '@agora/chassis/split';
+import { connectEventBus, DiscoveredDirectory, ServiceRegistry } from '@agora/chassis/split';
 import { createGateway } from '@agora/gateway';
 import { startMariaDb, startNats, startPostgres, startRabbitMq, startRedis, type LocalMariaDb, type LocalPostgres, type ServerHandle } from '@agora/infra';
 import { topologies } from '../../../topology.ts';
-import { resilienceOf } from './configuration.ts';
+import { eventsOf, resilienceOf } from './configuration.ts';
 import type { PlatformConfig } from './platform-config.ts';
 import { removeConnections, writeConnections } from './connections.ts';
 import type { RunningShop } from './running-shop.ts';
@@ -15,34 +15,31 @@ const AGORA = join(import.meta.dirname, 'agora.ts');
 const READY_TIMEOUT_MS = 60_000;
 
 /**
- * Connection strings from the environment, else a local server: PostgreSQL with one database per
- * service (and one for the gateway), NATS JetStream. Returns what it started, to stop it again.
+ * Connection strings from the environment, else a local server: NATS JetStream, Redis, RabbitMQ
+ * when it is the bus, and a database per service (and one for the gateway) on PostgreSQL, or on
+ * MariaDB for the services AGORA_MARIADB_SERVICES names. Returns what it started, to stop it again.
  */
 async function provision(config: PlatformConfig, env: NodeJS.ProcessEnv, names: string[]) {
   const dataDir = resolve(config.DATA_DIR);
   const servers: ServerHandle[] = [];
+  const started = async <T extends ServerHandle>(server: Promise<T>): Promise<T> => {
+    const handle = await server;
+    servers.push(handle);
+    return handle;
+  };
   try {
-    let natsUrl = config.NATS_URL;
-    if (!natsUrl) {
-      const nats = await startNats(dataDir);
-      servers.push(nats);
-      natsUrl = nats.url;
-    }
-    let redisUrl = config.REDIS_URL;
-    if (!redisUrl) {
-      const redis = await startRedis(dataDir);
-      servers.push(redis);
-      redisUrl = redis.url;
-    }
-    let rabbitUrl = config.RABBITMQ_URL;
-    if (config.EVENT_BUS === 'rabbitmq' && !rabbitUrl) {
-      const rabbit = await startRabbitMq(dataDir);
-      servers.push(rabbit);
-      rabbitUrl = rabbit.url;
-    }
-    let postgres: LocalPostgres | undefined;
-    let mariadb: LocalMariaDb | undefined;
+    const natsUrl = config.NATS_URL ?? (await started(startNats(dataDir))).url;
+    const redisUrl = config.REDIS_URL ?? (await started(startRedis(dataDir))).url;
+    const rabbitUrl = config.EVENT_BUS === 'rabbitmq' ? (config.RABBITMQ_URL ?? (await started(startRabbitMq(dataDir))).url) : undefined;
+    // Polyglot persistence: the same service code on MariaDB instead of PostgreSQL. Each engine's
+    // server starts once, when the first service needs it.
     const onMariaDb = new Set(config.AGORA_MARIADB_SERVICES.split(',').map((name) => name.trim()));
+    const engines = new Map<string, Promise<LocalPostgres | LocalMariaDb>>();
+    const engineFor = (name: string) => {
+      const engine = onMariaDb.has(name) ? 'mariadb' : 'postgres';
+      if (!engines.has(engine)) engines.set(engine, started(engine === 'mariadb' ? startMariaDb(dataDir) : startPostgres(dataDir)));
+      return engines.get(engine)!;
+    };
     const databaseUrls: Record<string, string> = {};
     for (const name of names) {
       const given = env[`${name.toUpperCase()}_DATABASE_URL`];
@@ -50,22 +47,9 @@ async function provision(config: PlatformConfig, env: NodeJS.ProcessEnv, names: 
         databaseUrls[name] = given;
         continue;
       }
-      // Polyglot persistence: the same service code on MariaDB instead of PostgreSQL.
-      if (onMariaDb.has(name)) {
-        if (!mariadb) {
-          mariadb = await startMariaDb(dataDir);
-          servers.push(mariadb);
-        }
-        await mariadb.ensureDatabase(name);
-        databaseUrls[name] = mariadb.url(name);
-        continue;
-      }
-      if (!postgres) {
-        postgres = await startPostgres(dataDir);
-        servers.push(postgres);
-      }
-      await postgres.ensureDatabase(name);
-      databaseUrls[name] = postgres.url(name);
+      const server = await engineFor(name);
+      await server.ensureDatabase(name);
+      databaseUrls[name] = server.url(name);
     }
     return { natsUrl, redisUrl, rabbitUrl, databaseUrls, servers };
   } catch (error) {
@@ -96,7 +80,7 @@ export async function startSplit(config: PlatformConfig, env: NodeJS.ProcessEnv)
   writeConnections(config.DATA_DIR, connections);
   const childEnv: NodeJS.ProcessEnv = { ...env, ...connections };
   // The gateway's own view of the bus: the catalog cache listens for product.changed.v1.
-  const bus = config.EVENT_BUS === 'rabbitmq' ? await RabbitEventBus.connect({ url: rabbitUrl!, name: 'agora-gateway', logger }) : await NatsEventBus.connect({ url: natsUrl, name: 'agora-gateway', logger });
+  const bus = await connectEventBus({ natsUrl, events: eventsOf(config, rabbitUrl), name: 'agora-gateway', env });
   const children = groups
     .filter((group) => group.services.length > 0)
     .map((group) => new SupervisedProcess(group.process, [process.execPath, [AGORA, 'serve', ...group.services]], childEnv, logger));

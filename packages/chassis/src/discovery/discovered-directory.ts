@@ -81,11 +81,15 @@ export class DiscoveredDirectory implements ServiceDirectory {
   }
 
   instances(service: string): Transport[] {
+    return this.#registered(service).map((instance) => this.pool(instance.url));
+  }
+
+  /** Every registered instance of a service, in a stable order (by URL). */
+  #registered(service: string): Array<{ url: string; version: string }> {
     return this.#registry
       .instances(service)
-      .map((instance) => instance.url)
-      .sort()
-      .map((url) => this.pool(url));
+      .map((instance) => ({ url: instance.url, version: instance.version }))
+      .sort((a, b) => a.url.localeCompare(b.url));
   }
 
   /**
@@ -94,10 +98,7 @@ export class DiscoveredDirectory implements ServiceDirectory {
    */
   live(service: string): Array<{ url: string; version: string }> {
     const now = Date.now();
-    const registered = this.#registry
-      .instances(service)
-      .map((instance) => ({ url: instance.url, version: instance.version }))
-      .sort((a, b) => a.url.localeCompare(b.url));
+    const registered = this.#registered(service);
     const usable = registered.filter((instance) => (this.#ejected.get(instance.url) ?? 0) <= now);
     return usable.length > 0 ? usable : registered;
   }

@@ -16,8 +16,11 @@ export interface SplitOptions extends HostingOptions {
   /** The release these instances run, announced in discovery (canary routing picks by it). */
   version: string;
   /** The event bus: NATS JetStream (the default, on natsUrl) or RabbitMQ. */
-  events: { bus: 'nats' } | { bus: 'rabbitmq'; url: string; everyService: ServiceDefinition[] };
+  events: EventsChoice;
 }
+
+/** Which bus carries the events; RabbitMQ also needs every service, to declare their queues first. */
+export type EventsChoice = { bus: 'nats' } | { bus: 'rabbitmq'; url: string; everyService: ServiceDefinition[] };
 
 export interface ServiceProcess {
   runtimes: ServiceRuntime[];
@@ -38,7 +41,7 @@ export async function startServiceProcess(definitions: ServiceDefinition[], opti
   const logger = rootLogger();
   const registry = await ServiceRegistry.connect({ natsUrl: options.natsUrl, logger });
   const directory = new DiscoveredDirectory(registry);
-  const bus = await connectBus(options);
+  const bus = await connectEventBus({ natsUrl: options.natsUrl, events: options.events, duplicateDeliveries: options.verifyIdempotency, env: options.env });
   const runtimes: ServiceRuntime[] = [];
   const close = async () => {
     await registry.deregister();
@@ -65,13 +68,17 @@ export async function startServiceProcess(definitions: ServiceDefinition[], opti
   return { runtimes, registry, directory, bus, stop: close };
 }
 
-async function connectBus(options: SplitOptions): Promise<EventBus> {
-  if (options.events.bus === 'nats') return NatsEventBus.connect({ url: options.natsUrl, duplicateDeliveries: options.verifyIdempotency });
-  const bus = await RabbitEventBus.connect({ url: options.events.url, duplicateDeliveries: options.verifyIdempotency, logger: rootLogger() });
+/** Connects the chosen event bus of the split topology, for a service process or the gateway. */
+export async function connectEventBus(options: { natsUrl: string; events: EventsChoice; duplicateDeliveries?: boolean; name?: string; env?: NodeJS.ProcessEnv }): Promise<EventBus> {
+  const { events, duplicateDeliveries = false } = options;
+  // Each adapter has its own default connection name.
+  const shared = { duplicateDeliveries, logger: rootLogger(), ...(options.name ? { name: options.name } : {}) };
+  if (events.bus === 'nats') return NatsEventBus.connect({ url: options.natsUrl, ...shared });
+  const bus = await RabbitEventBus.connect({ url: events.url, ...shared });
   // RabbitMQ routes an event only to queues that exist when it is published: every process
   // declares every service's queues before its own relay publishes anything (idempotent).
   try {
-    for (const entry of consumerManifest(options.events.everyService, options.env)) await bus.declare(entry);
+    for (const entry of consumerManifest(events.everyService, options.env)) await bus.declare(entry);
   } catch (error) {
     await bus.close();
     throw error;
