@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import { mysqlConnectionOptions } from '../storage/mysql-dialect.ts';
 import type { TestDatabases } from './postgres-databases.ts';
-import { databaseUrls } from './database-url.ts';
+import { databaseUrls, throwawayNames } from './database-url.ts';
 
 /**
  * A fresh database per service on the MySQL/MariaDB server at `serverUrl` (a user allowed to create
@@ -10,8 +9,7 @@ import { databaseUrls } from './database-url.ts';
  * collation, as Agora's own server creates them, so ids compare case-sensitively.
  */
 export async function createMysqlTestDatabases(serverUrl: string, services: string[]): Promise<TestDatabases> {
-  const run = randomBytes(4).toString('hex');
-  const names = Object.fromEntries(services.map((service) => [service, `test_${run}_${service.replaceAll(/[^A-Za-z0-9_]/g, '_')}`]));
+  const names = throwawayNames(services);
   const admin = async (statements: string[]) => {
     const connection = await mysql.createConnection({ ...mysqlConnectionOptions(serverUrl), database: undefined });
     try {
