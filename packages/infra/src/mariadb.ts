@@ -30,10 +30,13 @@ export async function startMariaDb(dataDir: string, options: { port?: number } =
   const server = findProgram('mariadbd', PACKAGE, ['/usr/sbin/mariadbd', '/usr/sbin/mysqld']);
   const installDb = findProgram('mariadb-install-db', PACKAGE, ['/usr/bin/mariadb-install-db', '/usr/bin/mysql_install_db']);
   const data = join(folder, 'data');
-  mkdirSync(folder, { recursive: true });
+  // A MariaDB server deletes every `#sql*` file in its tmpdir when it starts: sharing /tmp with
+  // another server (another test's, or a bootstrap in progress) loses temporary tables.
+  const tmp = join(folder, 'tmp');
+  mkdirSync(tmp, { recursive: true });
   const as = runAs('mysql', folder);
   if (!existsSync(join(data, 'mysql'))) {
-    const [program, args] = as.command(installDb, ['--no-defaults', `--datadir=${data}`, '--auth-root-authentication-method=normal', '--skip-test-db']);
+    const [program, args] = as.command(installDb, ['--no-defaults', `--datadir=${data}`, `--tmpdir=${tmp}`, '--auth-root-authentication-method=normal', '--skip-test-db']);
     const install = spawnSync(program, args, { encoding: 'utf8' });
     if (install.status !== 0) throw new Error(`mariadb-install-db failed: ${install.stderr || install.stdout}`);
   }
@@ -41,6 +44,7 @@ export async function startMariaDb(dataDir: string, options: { port?: number } =
   const settings = [
     '--no-defaults',
     `--datadir=${data}`,
+    `--tmpdir=${tmp}`,
     `--port=${port}`,
     '--bind-address=127.0.0.1',
     `--socket=${join(folder, 'mariadb.sock')}`,
