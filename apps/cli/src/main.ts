@@ -9,7 +9,9 @@ commands:
   start               run Agora (AGORA_TOPOLOGY=embedded: every service in this process;
                       split or mixed: PostgreSQL, NATS and a process per group of services)
   serve <service…>    run some services as one process of the split topology (NATS_URL and
-                      <SERVICE>_DATABASE_URL or DATABASE_URL from the environment)
+                      <SERVICE>_DATABASE_URL or DATABASE_URL from the environment); no names:
+                      the comma-separated AGORA_SERVICE (a container image's service)
+  serve gateway       run the gateway as a process of its own (NATS_URL, REDIS_URL, PORT)
 `;
 
 /** A service process stops with its supervisor: when the parent is gone, it shuts down too. */
@@ -21,9 +23,10 @@ function stopWithParent(stop: () => Promise<void>): void {
   watch.unref();
 }
 
-async function serveCommand(names: string[]): Promise<void> {
-  const { serve } = await import('./serve.ts');
-  const hosted = await serve(names);
+async function serveCommand(given: string[]): Promise<void> {
+  const { serve, serveGateway } = await import('./serve.ts');
+  const names = given.length > 0 ? given : (process.env.AGORA_SERVICE ?? '').split(',').filter(Boolean);
+  const hosted = names.length === 1 && names[0] === 'gateway' ? await serveGateway() : await serve(names);
   let stopping = false;
   const stop = async () => {
     if (stopping) return;

@@ -1,11 +1,10 @@
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { flushTracing, installTracing, parseRouteWeights, rootLogger } from '@agora/chassis';
-import { connectEventBus, DiscoveredDirectory, ServiceRegistry } from '@agora/chassis/split';
-import { createGateway } from '@agora/gateway';
+import { flushTracing, installTracing, rootLogger } from '@agora/chassis';
+import { ServiceRegistry } from '@agora/chassis/split';
 import { startMariaDb, startNats, startPostgres, startRabbitMq, startRedis, type LocalMariaDb, type LocalPostgres, type ServerHandle } from '@agora/infra';
 import { topologies } from '../../../topology.ts';
-import { eventsOf, resilienceOf } from './configuration.ts';
+import { startGatewayProcess } from './gateway-process.ts';
 import type { PlatformConfig } from './platform-config.ts';
 import { removeConnections, writeConnections } from './connections.ts';
 import type { RunningShop } from './running-shop.ts';
@@ -79,17 +78,12 @@ export async function startSplit(config: PlatformConfig, env: NodeJS.ProcessEnv)
   // `agora serve <service>` started by hand later joins this shop through these (one more instance).
   writeConnections(config.DATA_DIR, connections);
   const childEnv: NodeJS.ProcessEnv = { ...env, ...connections };
-  // The gateway's own view of the bus: the catalog cache listens for product.changed.v1.
-  const bus = await connectEventBus({ natsUrl, events: eventsOf(config, rabbitUrl), name: 'agora-gateway', env });
   const children = groups
     .filter((group) => group.services.length > 0)
     .map((group) => new SupervisedProcess(group.process, [process.execPath, [AGORA, 'serve', ...group.services]], childEnv, logger));
   const registry = await ServiceRegistry.connect({ natsUrl, logger });
-  const directory = new DiscoveredDirectory(registry, { weights: parseRouteWeights(config.ROUTE_WEIGHTS).weights });
   const stopAll = async () => {
     await Promise.all(children.map((child) => child.stop()));
-    await bus.close();
-    await directory.close();
     await registry.close();
     for (const server of servers.reverse()) await server.stop();
     removeConnections(config.DATA_DIR);
@@ -102,20 +96,10 @@ export async function startSplit(config: PlatformConfig, env: NodeJS.ProcessEnv)
       if (Date.now() > deadline) throw new Error(`services not ready in ${READY_TIMEOUT_MS / 1000} s: ${hosted.filter((name) => registry.instances(name).length === 0).join(', ')}`);
       await sleep(50);
     }
-    const gateway = await createGateway({
-      config,
-      directory,
-      dataDir: resolve(config.DATA_DIR),
-      databaseUrl: databaseUrls.gateway,
-      redisUrl,
-      bus,
-      resilience: resilienceOf(config),
-      extraRetry: config.AGORA_VERIFY_IDEMPOTENCY,
-    });
-    const address = await gateway.app.listen({ port: config.PORT, host: config.HOST });
+    const gateway = await startGatewayProcess(config, env, { natsUrl, redisUrl, rabbitUrl, databaseUrl: databaseUrls.gateway, registry });
     for (const child of children) child.superviseRestarts();
     return {
-      url: address.replace('[::1]', 'localhost'),
+      url: gateway.url,
       config,
       async stop() {
         await gateway.stop();

@@ -11,12 +11,25 @@ import { ServiceRuntime, runtimeOptionsFor, type HostingOptions } from './runtim
 export interface SplitOptions extends HostingOptions {
   /** NATS with JetStream: the event bus and the service registry. */
   natsUrl: string;
-  /** Interface the services' HTTP APIs listen on (each on a free port, announced to the registry). */
+  /** Interface the services' HTTP APIs listen on. */
   host: string;
+  /** Port of the first service's API, the next one +1, …; unset: each on a free port. */
+  port?: number;
+  /**
+   * The host other processes reach these instances on, announced to the registry; unset: the
+   * listening address. A container listens on 0.0.0.0 and announces its pod IP or DNS name.
+   */
+  advertiseHost?: string;
   /** The release these instances run, announced in discovery (canary routing picks by it). */
   version: string;
   /** The event bus: NATS JetStream (the default, on natsUrl) or RabbitMQ. */
   events: EventsChoice;
+}
+
+function announced(listening: string, advertiseHost: string | undefined): string {
+  const url = new URL(listening.replace('[::1]', '127.0.0.1'));
+  if (advertiseHost) url.hostname = advertiseHost;
+  return url.origin;
 }
 
 /** Which bus carries the events; RabbitMQ also needs every service, to declare their queues first. */
@@ -56,10 +69,10 @@ export async function startServiceProcess(definitions: ServiceDefinition[], opti
         await ServiceRuntime.create(definition, runtimeOptionsFor(definition.name, options, bus, directory)),
       );
     }
-    for (const runtime of runtimes) {
-      const address = await runtime.app.listen({ port: 0, host: options.host });
+    for (const [index, runtime] of runtimes.entries()) {
+      const address = await runtime.app.listen({ port: options.port === undefined ? 0 : options.port + index, host: options.host });
       runtime.start();
-      await registry.register(runtime.name, address.replace('[::1]', '127.0.0.1'), options.version);
+      await registry.register(runtime.name, announced(address, options.advertiseHost), options.version);
     }
   } catch (error) {
     await close().catch(() => undefined);
