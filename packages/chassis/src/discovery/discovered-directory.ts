@@ -3,7 +3,7 @@ import { HttpTransport } from '../calls/http-transport.ts';
 import type { Transport, TransportRequest, TransportResponse } from '../calls/transport.ts';
 import { problems } from '../contract/problems.ts';
 import type { ServiceRegistry } from './registry.ts';
-import { pickRelease, type RouteWeights } from './route-weights.ts';
+import { pickRelease, type Release, type RouteWeights } from './route-weights.ts';
 
 /** How long an instance that refused a connection is left out before it is tried again. */
 const EJECTION_MS = 5_000;
@@ -22,20 +22,19 @@ function isConnectionFailure(error: unknown): boolean {
 class BalancedTransport implements Transport {
   readonly #service: string;
   readonly #directory: DiscoveredDirectory;
-  readonly #releases: Array<{ version: string; weight: number }> | undefined;
   #next = 0;
 
-  constructor(service: string, directory: DiscoveredDirectory, releases: Array<{ version: string; weight: number }> | undefined) {
+  constructor(service: string, directory: DiscoveredDirectory) {
     this.#service = service;
     this.#directory = directory;
-    this.#releases = releases;
   }
 
   /** Round robin, within the release picked by weight when this service's traffic is split (canary). */
   #choose(candidates: Array<{ url: string; version: string }>): string {
     let pool = candidates;
-    if (this.#releases) {
-      const release = pickRelease(this.#releases, new Set(candidates.map((candidate) => candidate.version)));
+    const releases = this.#directory.releases(this.#service);
+    if (releases) {
+      const release = pickRelease(releases, new Set(candidates.map((candidate) => candidate.version)));
       if (release !== undefined) pool = candidates.filter((candidate) => candidate.version === release);
     }
     return pool[this.#next++ % pool.length]!.url;
@@ -64,7 +63,7 @@ export class DiscoveredDirectory implements ServiceDirectory {
 
   readonly #weights: RouteWeights;
 
-  /** `weights`: per service, the share of calls each release gets (canary routing at the gateway). */
+  /** `weights`: per service, the share of calls each release gets (canary routing), unless the route table says otherwise. */
   constructor(registry: ServiceRegistry, options: { connections?: number; weights?: RouteWeights } = {}) {
     this.#registry = registry;
     this.#connections = options.connections ?? 64;
@@ -74,10 +73,15 @@ export class DiscoveredDirectory implements ServiceDirectory {
   transport(service: string): Transport {
     let balancer = this.#balancers.get(service);
     if (!balancer) {
-      balancer = new BalancedTransport(service, this, this.#weights.get(service));
+      balancer = new BalancedTransport(service, this);
       this.#balancers.set(service, balancer);
     }
     return balancer;
+  }
+
+  /** How `service`'s traffic is split between releases: set at run time (a deploy), else ROUTE_WEIGHTS. */
+  releases(service: string): Release[] | undefined {
+    return this.#registry.routes.weights(service) ?? this.#weights.get(service);
   }
 
   instances(service: string): Transport[] {

@@ -80,4 +80,37 @@ describe('service discovery on NATS KV, with client-side load balancing', () => 
     await eventually(() => registry.instances('doomed').length === 0, 3_000, 'the killed instance leaves rotation');
     assert.ok(Date.now() - killedAt < 2_000);
   });
+
+  it('splits traffic by release as the route table says at run time, for every reader at once', async () => {
+    const stable = await echoServer('1.0.0');
+    const canary = await echoServer('2.0.0');
+    const owner = await ServiceRegistry.connect({ natsUrl: nats.url, logger, heartbeatMs: 200 });
+    await owner.register('split', stable.url, '1.0.0');
+    await owner.register('split', canary.url, '2.0.0');
+    const directory = new DiscoveredDirectory(registry);
+    await eventually(() => registry.instances('split').length === 2, 3_000, 'both releases discovered');
+    const answers = async (count: number) => {
+      const seen: string[] = [];
+      for (let i = 0; i < count; i++) seen.push((await directory.transport('split').request({ method: 'GET', url: '/', headers: {} })).body);
+      return seen;
+    };
+
+    // Set by another connection (the deploy command's), followed by this reader's directory.
+    await owner.routes.set('split', [{ version: '1.0.0', weight: 0 }, { version: '2.0.0', weight: 100 }]);
+    await eventually(() => registry.routes.weights('split') !== undefined, 3_000, 'the weights reach the reader');
+    assert.deepEqual(new Set(await answers(10)), new Set(['2.0.0']));
+
+    await owner.routes.set('split', [{ version: '1.0.0', weight: 100 }]);
+    await eventually(() => registry.routes.weights('split')?.length === 1, 3_000, 'the change reaches the reader');
+    assert.deepEqual(new Set(await answers(10)), new Set(['1.0.0']));
+
+    await owner.routes.set('split', []);
+    await eventually(() => registry.routes.weights('split') === undefined, 3_000, 'clearing reaches the reader');
+    assert.deepEqual(new Set(await answers(10)), new Set(['1.0.0', '2.0.0']));
+
+    await owner.close();
+    await directory.close();
+    stable.server.close();
+    canary.server.close();
+  });
 });

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { Kvm, type KV } from '@nats-io/kv';
+import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../telemetry/logger.ts';
+import { followBucket, type BucketFollower } from './follow-bucket.ts';
+import { RouteTable } from './route-table.ts';
 
 const BUCKET = 'agora-services';
 
@@ -37,14 +39,18 @@ export class ServiceRegistry {
   readonly #instances = new Map<string, Instance>();
   readonly #own = new Map<string, Instance>();
   readonly #timers: NodeJS.Timeout[] = [];
-  #watching: Promise<void> | undefined;
+  #follower: BucketFollower | undefined;
   #stopped = false;
   /** While NATS is away (and for three beats after), nobody's heartbeat can arrive: see instances(). */
   #preservingUntil = 0;
 
-  private constructor(nc: NatsConnection, kv: KV, options: Required<RegistryOptions>) {
+  /** Canary weights set at run time, on the same NATS connection. */
+  readonly routes: RouteTable;
+
+  private constructor(nc: NatsConnection, kv: KV, routes: RouteTable, options: Required<RegistryOptions>) {
     this.#nc = nc;
     this.#kv = kv;
+    this.routes = routes;
     this.#options = options;
   }
 
@@ -52,9 +58,9 @@ export class ServiceRegistry {
     const full = { heartbeatMs: 1_000, ...options };
     const nc = await connect({ servers: full.natsUrl, name: 'agora-registry', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
     const kv = await new Kvm(nc).create(BUCKET, { history: 1, ttl: full.heartbeatMs * 30 });
-    const registry = new ServiceRegistry(nc, kv, full);
+    const registry = new ServiceRegistry(nc, kv, await RouteTable.open(nc, full.logger), full);
     void registry.#followConnection();
-    await registry.#watch();
+    registry.#follower = await followBucket(kv, (entry) => registry.#apply(entry), full.logger, 'registry');
     return registry;
   }
 
@@ -97,29 +103,9 @@ export class ServiceRegistry {
     }
   }
 
-  async #watch(): Promise<void> {
-    // What is registered now is read before the first call needs it; the watch then keeps it current.
-    for await (const key of await this.#kv.keys()) {
-      const entry = await this.#kv.get(key);
-      if (entry?.operation === 'PUT') this.#instances.set(key, JSON.parse(entry.string()) as Instance);
-    }
-    const loop = async () => {
-      while (!this.#stopped) {
-        try {
-          const watcher = await this.#kv.watch({ key: '>' });
-          for await (const entry of watcher) {
-            if (entry.operation === 'PUT') this.#instances.set(entry.key, JSON.parse(entry.string()) as Instance);
-            else this.#instances.delete(entry.key);
-            if (this.#stopped) break;
-          }
-        } catch (error) {
-          if (this.#stopped) return;
-          this.#options.logger.warn({ err: error }, 'registry watch interrupted; resuming');
-        }
-        await new Promise((resolve) => setTimeout(resolve, 500));
-      }
-    };
-    this.#watching = loop();
+  #apply(entry: KvEntry): void {
+    if (entry.operation === 'PUT') this.#instances.set(entry.key, JSON.parse(entry.string()) as Instance);
+    else this.#instances.delete(entry.key);
   }
 
   /** Withdraws this process's instances (graceful stop: callers move on at once). */
@@ -133,7 +119,10 @@ export class ServiceRegistry {
   async close(): Promise<void> {
     await this.deregister();
     this.#stopped = true;
+    this.#follower?.stop();
+    const routesStopped = this.routes.stop();
+    // Draining ends both watches, which only look at their stop flag between entries.
     await this.#nc.drain().catch(() => undefined);
-    await this.#watching?.catch(() => undefined);
+    await Promise.all([this.#follower?.done.catch(() => undefined), routesStopped]);
   }
 }

@@ -1,5 +1,11 @@
+/** One release of a service and its share of the traffic. */
+export interface Release {
+  version: string;
+  weight: number;
+}
+
 /** Share of a service's traffic per release of it: `[{ version: '1.4.0', weight: 90 }, { version: '1.5.0', weight: 10 }]`. */
-export type RouteWeights = Map<string, Array<{ version: string; weight: number }>>;
+export type RouteWeights = Map<string, Release[]>;
 
 const SERVICE = /^[a-z]+$/;
 const VERSION = /^[A-Za-z0-9._-]+$/;
@@ -36,7 +42,7 @@ export function parseRouteWeights(text: string): { weights: RouteWeights; proble
  * Picks a release by weight among those that have a live instance (an absent release's share goes
  * to the others in proportion), or undefined when no weighted release is up: then any instance serves.
  */
-export function pickRelease(releases: Array<{ version: string; weight: number }>, live: Set<string>, random = Math.random()): string | undefined {
+export function pickRelease(releases: Release[], live: Set<string>, random = Math.random()): string | undefined {
   const available = releases.filter((release) => release.weight > 0 && live.has(release.version));
   const total = available.reduce((sum, release) => sum + release.weight, 0);
   let point = random * total;

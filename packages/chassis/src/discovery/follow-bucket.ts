@@ -1,0 +1,43 @@
+import type { KV, KvEntry } from '@nats-io/kv';
+import type { Logger } from '../telemetry/logger.ts';
+
+export interface BucketFollower {
+  /** Resolves once the follow loop has ended (after `stop`). */
+  readonly done: Promise<void>;
+  stop(): void;
+}
+
+/**
+ * Keeps a local copy of a KV bucket current: every key is read before this resolves (the first
+ * caller sees what is there now), then a watch applies each change. A broken watch (NATS restart)
+ * is resumed, and resuming replays the bucket's current values, so nothing is missed.
+ */
+export async function followBucket(kv: KV, apply: (entry: KvEntry) => void, logger: Logger, what: string): Promise<BucketFollower> {
+  for await (const key of await kv.keys()) {
+    const entry = await kv.get(key);
+    if (entry) apply(entry);
+  }
+  let stopped = false;
+  const loop = async () => {
+    while (!stopped) {
+      try {
+        const watcher = await kv.watch({ key: '>' });
+        for await (const entry of watcher) {
+          apply(entry);
+          if (stopped) break;
+        }
+      } catch (error) {
+        if (stopped) return;
+        logger.warn({ err: error }, `${what} watch interrupted; resuming`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  };
+  const done = loop();
+  return {
+    done,
+    stop: () => {
+      stopped = true;
+    },
+  };
+}
