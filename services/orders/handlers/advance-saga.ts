@@ -5,20 +5,22 @@ import { shipmentCreated } from '@agora/shipping/contract/events';
 import { findOrder, saveOrder } from '../storage/order-store.ts';
 import type { OrdersDb } from '../storage/orders-db.ts';
 import { decide, type SagaFact } from './order-state.ts';
+import { recordSagaEnd } from './saga-metrics.ts';
 
 const participantEvents = [inventoryReserved, inventoryRejected, inventoryReleased, paymentCaptured, paymentDeclined, paymentRefunded, shipmentCreated] as const;
 
 /** Applies one fact to an order in a transaction; a no-op when the fact is already known. */
 export async function applyFact(ctx: ServiceContext<OrdersDb>, orderId: string, fact: SagaFact): Promise<void> {
-  await ctx.transaction(async (tx) => {
+  const changed = await ctx.transaction(async (tx) => {
     const order = await findOrder(tx.db, orderId);
     if (!order) {
       ctx.logger.warn({ orderId, fact: fact.kind }, 'fact about an unknown order ignored');
-      return;
+      return undefined;
     }
     const changes = decide(order, fact);
-    if (changes) await saveOrder(tx, order, changes);
+    return changes ? { before: order, after: await saveOrder(tx, order, changes) } : undefined;
   });
+  if (changed) recordSagaEnd(ctx.service, changed.before, changed.after);
 }
 
 /**

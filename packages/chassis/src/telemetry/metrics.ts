@@ -90,6 +90,25 @@ export const deadLetters = new Gauge({
   registers: [registry],
 });
 
+/**
+ * Sagas from their start to a final state. `saga` says which one ran (orders: the checkout style,
+ * choreography or orchestration), `outcome` how it ended. 1 s and 5 s are bucket boundaries, so
+ * "finished within 5 s" is an exact ratio for an SLO.
+ */
+export const sagasCompleted = new Counter({
+  name: 'agora_saga_completed_total',
+  help: 'Sagas that reached a final state, by saga and outcome',
+  labelNames: ['service', 'saga', 'outcome'] as const,
+  registers: [registry],
+});
+export const sagaDuration = new Histogram({
+  name: 'agora_saga_duration_seconds',
+  help: 'Time from the start of a saga to its final state',
+  labelNames: ['service', 'saga', 'outcome'] as const,
+  buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300],
+  registers: [registry],
+});
+
 export const sharedStateFallbacks = new Counter({
   name: 'agora_shared_state_fallbacks_total',
   help: 'Operations served from local state because Redis was unavailable (rate limits, cache)',
