@@ -28,7 +28,7 @@ import { generatedFiles } from '../../deploy/k8s/generator/manifests.ts';
 import { workloadsOf, type Workload } from '../../deploy/k8s/generator/workloads.ts';
 import { services } from '../../topology.ts';
 import { egressAllowed, ingressAllowed, pod, reachable, type Pod } from './k8s-reach.ts';
-import { K8S_DIR, parseYamlObjects, renderOverlay, validateAgainstSchema, type KubeObject } from './k8s-render.ts';
+import { K8S_DIR, parseYamlObjects, renderOverlay, validateAgainstSchema, type KubeObject } from '../../apps/cli/src/deploy/kubernetes-objects.ts';
 
 const graph = workloadsOf(services, publicContracts);
 const calls = (from: string, to: string) => graph.some((workload) => workload.name === from && workload.calls.includes(to));

@@ -12,6 +12,18 @@ commands:
                       <SERVICE>_DATABASE_URL or DATABASE_URL from the environment); no names:
                       the comma-separated AGORA_SERVICE (a container image's service)
   serve gateway       run the gateway as a process of its own (NATS_URL, REDIS_URL, PORT)
+  build --artifact <name> --version <v> [--source <dir>]
+                      an immutable, runnable artifact of one service (and its container image
+                      when a container engine works here)
+  publish --artifact <name> --version <v> --environment <env>
+                      into the environment's artifact repository (local) or image registry
+  deploy --artifact <name> --version <v> --environment <env>
+                      local: a rolling deploy with a canary, gated on readiness and error rate,
+                      rolled back automatically; kubernetes: apply and wait for the rollout
+  status [--environment <env>]
+                      processes, instances, releases and traffic splits of a local environment
+
+environments live in deploy/environments.yaml (or the file AGORA_ENVIRONMENTS names)
 `;
 
 /** A service process stops with its supervisor: when the parent is gone, it shuts down too. */
@@ -39,6 +51,21 @@ async function serveCommand(given: string[]): Promise<void> {
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
   stopWithParent(stop);
+}
+
+/** The delivery commands run once and exit with their status; a mistake is one line, not a stack. */
+async function deliveryCommand(command: string, args: string[]): Promise<void> {
+  const { buildCommand, deployCommand, publishCommand, statusCommand } = await import('./deploy/commands.ts');
+  let code: number;
+  try {
+    const run = { build: buildCommand, publish: publishCommand, deploy: deployCommand, status: statusCommand }[command as 'build'];
+    code = await run(args);
+  } catch (error) {
+    process.stderr.write(`agora ${command}: ${(error as Error).message}\n`);
+    code = 2;
+  }
+  // A one-shot command is done here, whatever client sockets are still winding down.
+  process.stdout.write('', () => process.exit(code));
 }
 
 async function start(): Promise<void> {
@@ -73,6 +100,11 @@ async function main(): Promise<void> {
       return start();
     case 'serve':
       return serveCommand(positionals.slice(1));
+    case 'build':
+    case 'publish':
+    case 'deploy':
+    case 'status':
+      return deliveryCommand(positionals[0], process.argv.slice(process.argv.indexOf(positionals[0]) + 1));
     default:
       process.stderr.write(USAGE);
       process.exitCode = positionals[0] ? 2 : 0;

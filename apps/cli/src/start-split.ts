@@ -8,9 +8,11 @@ import { startGatewayProcess } from './gateway-process.ts';
 import type { PlatformConfig } from './platform-config.ts';
 import { removeConnections, writeConnections } from './connections.ts';
 import type { RunningShop } from './running-shop.ts';
-import { SupervisedProcess } from './supervised-process.ts';
+import { startControlServer } from './control/control-server.ts';
+import { ProcessTable } from './control/process-table.ts';
 
-const AGORA = join(import.meta.dirname, 'agora.ts');
+/** This checkout: what the supervisor's own processes run (a deploy runs published artifacts). */
+const CHECKOUT = join(import.meta.dirname, '..', '..', '..');
 const READY_TIMEOUT_MS = 60_000;
 
 /**
@@ -78,12 +80,15 @@ export async function startSplit(config: PlatformConfig, env: NodeJS.ProcessEnv)
   // `agora serve <service>` started by hand later joins this shop through these (one more instance).
   writeConnections(config.DATA_DIR, connections);
   const childEnv: NodeJS.ProcessEnv = { ...env, ...connections };
-  const children = groups
-    .filter((group) => group.services.length > 0)
-    .map((group) => new SupervisedProcess(group.process, [process.execPath, [AGORA, 'serve', ...group.services]], childEnv, logger));
+  const table = new ProcessTable(childEnv, logger);
+  for (const group of groups.filter((each) => each.services.length > 0)) {
+    table.start({ services: [...group.services], version: config.SERVICE_VERSION, root: CHECKOUT });
+  }
   const registry = await ServiceRegistry.connect({ natsUrl, logger });
+  let control: { close(): Promise<void> } | undefined;
   const stopAll = async () => {
-    await Promise.all(children.map((child) => child.stop()));
+    await control?.close();
+    await table.stopAll();
     await registry.close();
     for (const server of servers.reverse()) await server.stop();
     removeConnections(config.DATA_DIR);
@@ -91,13 +96,15 @@ export async function startSplit(config: PlatformConfig, env: NodeJS.ProcessEnv)
   try {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     while (!hosted.every((name) => registry.instances(name).length > 0)) {
-      const dead = children.find((child) => child.exitedEarly !== null);
-      if (dead) throw new Error(`process ${dead.name} exited with ${dead.exitedEarly} before it was ready`);
+      const dead = table.firstExited();
+      if (dead) throw new Error(`process ${dead.id} exited with ${dead.exitCode} before it was ready`);
       if (Date.now() > deadline) throw new Error(`services not ready in ${READY_TIMEOUT_MS / 1000} s: ${hosted.filter((name) => registry.instances(name).length === 0).join(', ')}`);
       await sleep(50);
     }
     const gateway = await startGatewayProcess(config, env, { natsUrl, redisUrl, rabbitUrl, databaseUrl: databaseUrls.gateway, registry });
-    for (const child of children) child.superviseRestarts();
+    for (const { id } of table.list()) table.supervise(id);
+    // `agora deploy` and `agora status` reach this supervisor through its data folder.
+    control = await startControlServer(config.DATA_DIR, table);
     return {
       url: gateway.url,
       config,

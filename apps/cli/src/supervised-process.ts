@@ -35,6 +35,11 @@ export class SupervisedProcess {
     this.#child = this.#spawn();
   }
 
+  /** The current child's process id (a restart changes it). */
+  get pid(): number | undefined {
+    return this.#child.pid;
+  }
+
   /** From now on a crash means a restart. */
   superviseRestarts(): void {
     this.#restarting = true;

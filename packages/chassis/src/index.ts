@@ -2,6 +2,7 @@
 export { Type, type Static, type TSchema } from 'typebox';
 export { sql, type Kysely, type Transaction, type Selectable, type Insertable, type Generated } from 'kysely';
 export { loadConfig, ConfigError } from './config/env.ts';
+export { check as checkSchema, type CheckResult } from './contract/schema-check.ts';
 export { openApiFor, type OpenApiDocument } from './contract/openapi.ts';
 export { defineApi, fillPath, type ApiContract, type RouteDefinition, type RouteAccess, type RouteReply, type CallInput, type SuccessBody } from './contract/api.ts';
 export { defineEvent, type EventDefinition, type EventEnvelope, type EventData, type EnvelopeOf } from './contract/events.ts';

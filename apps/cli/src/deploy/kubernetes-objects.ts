@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as models from 'kubernetes-models';
 import { parseAllDocuments } from 'yaml';
 
-export const K8S_DIR = join(import.meta.dirname, '..', '..', 'deploy', 'k8s');
+export const K8S_DIR = join(import.meta.dirname, '..', '..', '..', '..', 'deploy', 'k8s');
 
 /** What every rendered object has; anything more is read through kubernetes-models' type guards. */
 export interface KubeObject {
@@ -12,13 +12,14 @@ export interface KubeObject {
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
 }
 
-/** `kubectl kustomize` of an overlay, as objects. */
+/** `kubectl kustomize` of an overlay (a name under deploy/k8s/overlays, or a folder), as objects. */
 export function renderOverlay(overlay: string): KubeObject[] {
+  const folder = overlay.includes('/') ? overlay : join(K8S_DIR, 'overlays', overlay);
   let text: string;
   try {
-    text = execFileSync('kubectl', ['kustomize', join(K8S_DIR, 'overlays', overlay)], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+    text = execFileSync('kubectl', ['kustomize', folder], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
   } catch (error) {
-    throw new Error(`kubectl kustomize ${overlay} failed (kubectl with kustomize v5 must be on PATH): ${(error as Error).message}`);
+    throw new Error(`kubectl kustomize ${folder} failed (kubectl with kustomize v5 must be on PATH): ${(error as Error).message}`);
   }
   return parseYamlObjects(text);
 }

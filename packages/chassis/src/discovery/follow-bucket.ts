@@ -2,9 +2,8 @@ import type { KV, KvEntry } from '@nats-io/kv';
 import type { Logger } from '../telemetry/logger.ts';
 
 export interface BucketFollower {
-  /** Resolves once the follow loop has ended (after `stop`). */
-  readonly done: Promise<void>;
-  stop(): void;
+  /** Ends the loop; resolves once it has (after the connection drains), or after a second at most. */
+  stop(): Promise<void>;
 }
 
 /**
@@ -33,11 +32,12 @@ export async function followBucket(kv: KV, apply: (entry: KvEntry) => void, logg
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
   };
-  const done = loop();
+  const done = loop().catch(() => undefined);
   return {
-    done,
     stop: () => {
       stopped = true;
+      // A watch being set up while the connection drains may never settle: never wait on it for long.
+      return Promise.race([done, new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]);
     },
   };
 }

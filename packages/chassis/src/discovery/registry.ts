@@ -119,10 +119,9 @@ export class ServiceRegistry {
   async close(): Promise<void> {
     await this.deregister();
     this.#stopped = true;
-    this.#follower?.stop();
-    const routesStopped = this.routes.stop();
+    const followers = [this.#follower?.stop(), this.routes.stop()];
     // Draining ends both watches, which only look at their stop flag between entries.
     await this.#nc.drain().catch(() => undefined);
-    await Promise.all([this.#follower?.done.catch(() => undefined), routesStopped]);
+    await Promise.all(followers);
   }
 }

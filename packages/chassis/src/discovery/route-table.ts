@@ -44,7 +44,6 @@ export class RouteTable {
 
   /** Stops following; the returned promise settles once the connection it shares is drained. */
   stop(): Promise<void> {
-    this.#follower?.stop();
-    return this.#follower?.done.catch(() => undefined) ?? Promise.resolve();
+    return this.#follower?.stop() ?? Promise.resolve();
   }
 }
