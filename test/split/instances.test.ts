@@ -1,5 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { rootLogger } from '@agora/chassis';
+import { ServiceRegistry } from '@agora/chassis/split';
+import { freePort } from '@agora/infra';
 import { ShopClient, eventually } from '../support/client.ts';
 import { launchShop, serveInstance, type ShopProcess } from '../support/shop-process.ts';
 
@@ -81,6 +86,31 @@ describe('split topology: instances come and go under load', () => {
       assert.ok(served >= 35 && served <= 85, `the canary served ${served} of 300`);
     } finally {
       await canary.kill('SIGTERM');
+    }
+  });
+
+  it('runs as containers would: a service on a fixed port announcing another host, and a gateway of its own', async () => {
+    const port = await freePort();
+    const catalog = await serveInstance(shop, 'catalog', { SERVICE_PORT: String(port), HOST: '0.0.0.0', ADVERTISE_HOST: 'localhost' });
+    const natsUrl = (JSON.parse(readFileSync(join(shop.dataDir, 'connections.json'), 'utf8')) as { NATS_URL: string }).NATS_URL;
+    const registry = await ServiceRegistry.connect({ natsUrl, logger: rootLogger() });
+    const gateway = await serveInstance(shop, 'gateway', { PORT: '0' });
+    try {
+      const announced = await eventually(async () => registry.instances('catalog').find((instance) => instance.pid === catalog.child.pid), 10_000, 'the catalog instance in discovery');
+      assert.equal(announced.url, `http://localhost:${port}`, 'announced under ADVERTISE_HOST, on SERVICE_PORT');
+      assert.equal((await fetch(`${announced.url}/readyz`)).status, 200);
+
+      // The second gateway finds every service through discovery and verifies tokens the first issued.
+      const second = new ShopClient(gateway.url);
+      await eventually(async () => (await second.request('GET', '/readyz')).status === 200, 10_000, 'the second gateway ready');
+      const alice = await api.token('alice@example.com', 'alice-password');
+      const placed = await second.placeOrder(alice, [{ productId: 'p-cable', quantity: 1 }]);
+      assert.equal(placed.status, 202, JSON.stringify(placed.body));
+      assert.equal((await api.waitForStatus(alice, placed.body.id, FINAL, 30_000)).status, 'SHIPPED');
+    } finally {
+      await gateway.kill('SIGTERM');
+      await catalog.kill('SIGTERM');
+      await registry.close();
     }
   });
 });

@@ -106,7 +106,10 @@ export interface ServiceInstance {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
-/** One more instance of a service next to a running split shop: `agora serve <service>` on its DATA_DIR. */
+/**
+ * One more instance of a service next to a running split shop: `agora serve <service>` on its
+ * DATA_DIR (`gateway`: one more gateway, on the PORT given in `env`).
+ */
 export async function serveInstance(shop: ShopProcess, service: string, env: Record<string, string> = {}): Promise<ServiceInstance> {
   const child = spawn(process.execPath, [join(ROOT, 'apps/cli/src/agora.ts'), 'serve', service], {
     cwd: ROOT,
@@ -120,10 +123,10 @@ export async function serveInstance(shop: ShopProcess, service: string, env: Rec
     const timer = setTimeout(() => fail(new Error(`agora serve ${service} did not start: ${stderr}`)), 30_000);
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (!line.startsWith('{')) return;
-      const entry = JSON.parse(line) as LogLine & { instances?: Array<{ port: number }> };
-      if (entry.msg === 'services ready') {
+      const entry = JSON.parse(line) as LogLine & { instances?: Array<{ port: number }>; url?: string };
+      if (entry.msg === 'services ready' || entry.msg === 'gateway ready') {
         clearTimeout(timer);
-        ready(`http://127.0.0.1:${entry.instances![0]!.port}`);
+        ready(entry.url ?? `http://127.0.0.1:${entry.instances![0]!.port}`);
       }
     });
     void exited.then(() => fail(new Error(`agora serve ${service} exited before it was ready: ${stderr}`)));
