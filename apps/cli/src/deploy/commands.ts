@@ -50,7 +50,12 @@ export async function deployCommand(args: string[]): Promise<number> {
   const { artifact, version, environment: name } = options(args, ['artifact', 'version', 'environment']);
   checkArtifact(artifact!, version!);
   const environment = loadEnvironment(name ?? 'local');
-  const result = environment.kind === 'local' ? await rollingDeploy(environment, artifact!, version!, say) : kubernetesDeploy(environment, artifact!, version!, say);
+  // Ctrl-C during a local deploy rolls it back instead of leaving a canary behind.
+  const interrupt = new AbortController();
+  const onSignal = () => interrupt.abort();
+  process.once('SIGINT', onSignal).once('SIGTERM', onSignal);
+  const result =
+    environment.kind === 'local' ? await rollingDeploy(environment, artifact!, version!, say, interrupt.signal) : kubernetesDeploy(environment, artifact!, version!, say);
   say(`${result.outcome}: ${result.detail}`);
   return result.outcome === 'rolled back' ? 1 : 0;
 }

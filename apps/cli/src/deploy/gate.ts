@@ -39,13 +39,14 @@ export async function requestCounts(instanceUrl: string, service: string): Promi
  * at the end their own 5xx ratio over the window must be within the gate. With fewer requests than
  * `minRequests` the ratio says too little to judge, and the verdict rests on readiness alone.
  */
-export async function observeGate(instanceUrls: string[], service: string, gate: GateSettings, stillRunning: () => Promise<boolean>): Promise<GateVerdict> {
+export async function observeGate(instanceUrls: string[], service: string, gate: GateSettings, stillRunning: () => Promise<boolean>, interrupted: AbortSignal): Promise<GateVerdict> {
   const sum = (all: RequestCounts[]) => all.reduce((total, each) => ({ total: total.total + each.total, errors: total.errors + each.errors }), { total: 0, errors: 0 });
   const before = sum(await Promise.all(instanceUrls.map((url) => requestCounts(url, service))));
   const deadline = Date.now() + gate.observeSeconds * 1_000;
   let counts: RequestCounts = { total: 0, errors: 0 };
   while (Date.now() < deadline) {
     await sleep(Math.min(1_000, Math.max(0, deadline - Date.now())));
+    if (interrupted.aborted) return { passed: false, counts, reason: 'the deploy was interrupted' };
     if (!(await stillRunning())) return { passed: false, counts, reason: 'a new instance exited' };
     for (const url of instanceUrls) {
       const ready = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(2_000) }).then((response) => response.ok, () => false);

@@ -20,9 +20,11 @@ export interface DeployResult {
  * a time. The first new instance is a canary: the route table gives its release only
  * `canaryWeight` percent of the traffic while its gate is watched. Each new instance must get
  * ready and pass the gate before an old one is stopped; a failed gate takes the new release out
- * of the traffic at once, stops its instances and brings back the old ones stopped so far.
+ * of the traffic at once, stops its instances and brings back the old ones stopped so far. An
+ * interrupted deploy (`interrupted` aborts: Ctrl-C) rolls back the same way, so no half-deployed
+ * release or canary split outlives the command.
  */
-export async function rollingDeploy(environment: LocalEnvironment, artifact: string, version: string, report: (line: string) => void): Promise<DeployResult> {
+export async function rollingDeploy(environment: LocalEnvironment, artifact: string, version: string, report: (line: string) => void, interrupted: AbortSignal): Promise<DeployResult> {
   if (artifact === 'gateway') throw new Error('the local gateway runs inside the supervisor: restart the shop to change it');
   const folder = join(environment.repository, artifact, version);
   if (!existsSync(join(folder, 'artifact.json'))) {
@@ -54,9 +56,9 @@ export async function rollingDeploy(environment: LocalEnvironment, artifact: str
       const info = await control.start({ services: [artifact], version, root: folder });
       started.push(info);
       report(`[${step}/${replicas}] started ${info.id} (pid ${info.pid}), waiting until it is ready`);
-      const failure = await untilReady(registry, control, info, gate.readyTimeoutSeconds * 1_000);
+      const failure = await untilReady(registry, control, info, gate.readyTimeoutSeconds * 1_000, interrupted);
       const urls = started.map((each) => instanceOf(registry, artifact, each)?.url).filter((url): url is string => url !== undefined);
-      const verdict = failure ? { passed: false as const, reason: failure } : await observeGate(urls, artifact, gate, () => allRunning(control, started));
+      const verdict = failure ? { passed: false as const, reason: failure } : await observeGate(urls, artifact, gate, () => allRunning(control, started), interrupted);
       if (!verdict.passed) return await rollBack(verdict.reason);
       report(
         `[${step}/${replicas}] ${info.id} passed its gate: ${verdict.judged ? `${verdict.counts.errors} errors in ${verdict.counts.total} requests` : `ready; only ${verdict.counts.total} requests, error rate not judged`}`,
@@ -87,7 +89,8 @@ export async function rollingDeploy(environment: LocalEnvironment, artifact: str
     for (const info of started) await control.stop(info.id).catch(() => undefined);
     for (const info of retired) {
       const restored = await control.start({ services: info.services, version: info.version, root: info.root });
-      const failure = await untilReady(registry, control, restored, gate.readyTimeoutSeconds * 1_000);
+      // Bringing the old release back is not interruptible: it is what an interruption asks for.
+      const failure = await untilReady(registry, control, restored, gate.readyTimeoutSeconds * 1_000, new AbortController().signal);
       if (failure) report(`could not bring back ${info.version}: ${failure}`);
       else await control.supervise(restored.id);
       report(`brought back ${info.version} as ${restored.id}`);
@@ -107,9 +110,10 @@ async function allRunning(control: ControlClient, started: ProcessInfo[]): Promi
 }
 
 /** Undefined once the process is registered in discovery and its /readyz answers 200; else why not. */
-async function untilReady(registry: ServiceRegistry, control: ControlClient, info: ProcessInfo, timeoutMs: number): Promise<string | undefined> {
+async function untilReady(registry: ServiceRegistry, control: ControlClient, info: ProcessInfo, timeoutMs: number, interrupted: AbortSignal): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
+    if (interrupted.aborted) return 'the deploy was interrupted';
     const current = (await control.processes()).find((each) => each.id === info.id);
     if (!current || current.state === 'exited') return `${info.id} exited with ${current?.exitCode ?? 'unknown'} before it was ready`;
     const instance = instanceOf(registry, info.services[0]!, info);
