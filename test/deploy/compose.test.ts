@@ -57,7 +57,9 @@ describe('deploy/compose.yaml', () => {
     for (const name of names) {
       const { environment = {} } = serviceOf(name);
       assert.equal(environment.SERVICE_PORT, '8080', name);
-      assert.equal(environment.ADVERTISE_HOST, name, `${name} announces the name compose's DNS answers`);
+      // A name shared by scaled replicas would make them one instance in discovery: each announces its own IP.
+      assert.equal(environment.ADVERTISE_HOST, undefined, `${name} must not announce a shared name`);
+      assert.equal(environment.HOST, '0.0.0.0', name);
     }
     const gateway = serviceOf('gateway');
     assert.equal(gateway.environment?.PORT, '8080');

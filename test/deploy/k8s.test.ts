@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -66,7 +66,10 @@ describe('what these tests rely on', () => {
   });
 });
 
-for (const overlay of ['dev', 'prod'] as const) {
+// Every overlay there is, so a new one is rendered and validated too; dev and prod must be among them.
+const OVERLAYS = readdirSync(join(K8S_DIR, 'overlays'));
+it('has a dev and a prod overlay', () => assert.deepEqual(['dev', 'prod'].filter((name) => !OVERLAYS.includes(name)), []));
+for (const overlay of OVERLAYS) {
   describe(`deploy/k8s/overlays/${overlay}`, () => {
     const objects = renderOverlay(overlay);
     const deployments = ofKind(objects, Deployment.is);

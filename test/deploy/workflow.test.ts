@@ -359,7 +359,8 @@ describe('.github/workflows/ci.yml', () => {
 
   it('builds exactly one image per artifact of topology.ts (the gateway and every service)', () => {
     const images = job('images');
-    assert.ok(images.needs.includes('checks'), 'images run after checks');
+    const suites = jobs.map((each) => each.id).filter((id) => id !== 'images');
+    assert.deepEqual([...images.needs].sort(), suites.sort(), 'images are built only from a commit every job passed on');
     const artifacts = ['gateway', ...services.map((service) => service.name)];
     const built = resolve(images).map((run) => run.matrix.artifact ?? '');
     assert.deepEqual([...built].sort(), [...artifacts].sort(), 'the images matrix against topology.ts');
@@ -381,8 +382,8 @@ describe('.github/workflows/ci.yml', () => {
       const tags = (build.with.tags ?? '').split('\n').map((line) => line.trim()).filter(Boolean);
       assert.ok(tags.length > 0 && tags.every((tag) => tag.startsWith('${{ steps.image.outputs.name }}:')), `${run.label}: tags name the image`);
       assert.ok(
-        run.steps.some((step) => step.commands.some((command) => command.includes(`name=ghcr.io/\${GITHUB_REPOSITORY_OWNER,,}/agora-${artifact}"`))),
-        `${run.label}: the image is ghcr.io/<owner>/agora-${artifact}`,
+        run.steps.some((step) => step.commands.some((command) => command.includes(`name=ghcr.io/\${GITHUB_REPOSITORY_OWNER,,}/agora/${artifact}"`))),
+        `${run.label}: the image is ghcr.io/<owner>/agora/${artifact}, as agora publish names it (<registry>/<artifact>)`,
       );
       const login = images.steps.find((step) => step.uses?.startsWith('docker/login-action@'));
       assert.ok(login, 'images log in to GHCR');

@@ -143,7 +143,7 @@ describe('agora build, publish and deploy on a local environment', () => {
     const alice = await api.token('alice@example.com', 'alice-password');
     const { result, statuses } = await underTraffic(alice, () => agora('deploy', '--artifact', 'orders', '--version', '1.4.1', '--environment', 'local'));
     assert.equal(result.code, 1, result.output);
-    assert.match(result.output, /gate failed: error rate/);
+    assert.match(result.output, /failed its gate: error rate/);
     assert.match(result.output, /^rolled back: orders 1\.4\.1 failed its gate/m);
     const failed = statuses.filter((status) => status >= 500).length;
     assert.ok(failed > 0, 'the canary did serve some traffic (and failed it)');

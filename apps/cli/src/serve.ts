@@ -13,12 +13,6 @@ export function databaseUrlOf(service: string, env: NodeJS.ProcessEnv, only: boo
 }
 
 /**
- * `agora serve <service…>`: one process of the split topology, hosting the named services. The
- * supervisor (`agora start` with AGORA_TOPOLOGY=split) runs one per process group; run by hand next
- * to a running split shop (same DATA_DIR), it adds one more instance; on a machine of its own (a
- * container), it runs alone with NATS_URL and DATABASE_URL given.
- */
-/**
  * The environment of one process of the split topology: a running split shop's connection strings
  * (same DATA_DIR), overridden by the environment, checked.
  */
@@ -32,6 +26,12 @@ function serveEnvironment(given: NodeJS.ProcessEnv): { env: NodeJS.ProcessEnv; c
   return { env, config, natsUrl: config.NATS_URL };
 }
 
+/**
+ * `agora serve <service…>`: one process of the split topology, hosting the named services. The
+ * supervisor (`agora start` with AGORA_TOPOLOGY=split) runs one per process group; run by hand next
+ * to a running split shop (same DATA_DIR), it adds one more instance; on a machine of its own (a
+ * container), it runs alone with NATS_URL and DATABASE_URL given.
+ */
 export async function serve(names: string[], given: NodeJS.ProcessEnv = process.env): Promise<ServiceProcess> {
   const { env, config, natsUrl } = serveEnvironment(given);
   const unknown = names.filter((name) => !services.some((service) => service.name === name));

@@ -1,4 +1,4 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { flushTracing, installTracing, rootLogger } from '@agora/chassis';
 import { ServiceRegistry } from '@agora/chassis/split';
@@ -8,11 +8,9 @@ import { startGatewayProcess } from './gateway-process.ts';
 import type { PlatformConfig } from './platform-config.ts';
 import { removeConnections, writeConnections } from './connections.ts';
 import type { RunningShop } from './running-shop.ts';
+import { CHECKOUT } from './checkout-root.ts';
 import { startControlServer } from './control/control-server.ts';
 import { ProcessTable } from './control/process-table.ts';
-
-/** This checkout: what the supervisor's own processes run (a deploy runs published artifacts). */
-const CHECKOUT = join(import.meta.dirname, '..', '..', '..');
 const READY_TIMEOUT_MS = 60_000;
 
 /**
@@ -101,10 +99,10 @@ export async function startSplit(config: PlatformConfig, env: NodeJS.ProcessEnv)
       if (Date.now() > deadline) throw new Error(`services not ready in ${READY_TIMEOUT_MS / 1000} s: ${hosted.filter((name) => registry.instances(name).length === 0).join(', ')}`);
       await sleep(50);
     }
-    const gateway = await startGatewayProcess(config, env, { natsUrl, redisUrl, rabbitUrl, databaseUrl: databaseUrls.gateway, registry });
     for (const { id } of table.list()) table.supervise(id);
     // `agora deploy` and `agora status` reach this supervisor through its data folder.
     control = await startControlServer(config.DATA_DIR, table);
+    const gateway = await startGatewayProcess(config, env, { natsUrl, redisUrl, rabbitUrl, databaseUrl: databaseUrls.gateway, registry });
     return {
       url: gateway.url,
       config,

@@ -48,7 +48,11 @@ export class ControlClient {
           else resolve(parsed);
         });
       });
-      outgoing.once('error', reject);
+      outgoing.setTimeout(30_000, () => outgoing.destroy(new Error(`${method} ${path}: the supervisor did not answer in 30 s`)));
+      outgoing.once('error', (error: NodeJS.ErrnoException) =>
+        // A socket file with nobody behind it: the supervisor was killed without cleaning up.
+        reject(error.code === 'ECONNREFUSED' ? new Error(`no split shop answers on ${this.#socketPath} (a stale socket: was it killed?)`) : error),
+      );
       outgoing.end(body === undefined ? undefined : JSON.stringify(body));
     });
   }

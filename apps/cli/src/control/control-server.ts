@@ -1,5 +1,6 @@
 import { chmodSync, existsSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { services } from '../../../../topology.ts';
 import type { ProcessSpec, ProcessTable } from './process-table.ts';
@@ -22,6 +23,8 @@ export function controlSocketPath(dataDir: string): string {
  */
 export async function startControlServer(dataDir: string, table: ProcessTable): Promise<{ close(): Promise<void> }> {
   const path = controlSocketPath(dataDir);
+  // A socket left by a killed supervisor is removed; one that answers belongs to a running one.
+  if (await answers(path)) throw new Error(`another split shop runs on ${dataDir} (${path} answers)`);
   rmSync(path, { force: true });
   const server = createServer((request, response) => {
     route(request, response, table).catch((error: Error) => send(response, 500, problem(500, error.message)));
@@ -84,6 +87,17 @@ function send(response: ServerResponse, status: number, body: unknown): void {
   }
   const type = status >= 400 ? 'application/problem+json' : 'application/json';
   response.writeHead(status, { 'content-type': type }).end(JSON.stringify(body));
+}
+
+function answers(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }
 
 async function closeServer(server: Server, path: string): Promise<void> {

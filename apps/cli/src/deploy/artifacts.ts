@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { services } from '../../../../topology.ts';
-import { CHECKOUT } from './environments.ts';
+import { CHECKOUT } from '../checkout-root.ts';
 
 /** What an artifact holds: the same files the container image copies (deploy/Dockerfile). */
 const RUNTIME_FILES = ['package.json', 'package-lock.json', 'tsconfig.json', 'topology.ts', 'packages', 'services', 'apps/cli', 'apps/gateway'];
@@ -94,8 +94,13 @@ export function publishArtifact(options: { artifact: string; version: string; re
   const partial = `${folder}.partial-${process.pid}`;
   rmSync(partial, { recursive: true, force: true });
   mkdirSync(dirname(partial), { recursive: true });
-  linkTree(built, partial);
-  renameSync(partial, folder);
+  try {
+    linkTree(built, partial);
+    renameSync(partial, folder);
+  } catch (error) {
+    rmSync(partial, { recursive: true, force: true });
+    throw error;
+  }
   return { folder, manifest, alreadyPublished: false };
 }
 

@@ -57,7 +57,7 @@ export async function deployCommand(args: string[]): Promise<number> {
   const result =
     environment.kind === 'local' ? await rollingDeploy(environment, artifact!, version!, say, interrupt.signal) : kubernetesDeploy(environment, artifact!, version!, say);
   say(`${result.outcome}: ${result.detail}`);
-  return result.outcome === 'rolled back' ? 1 : 0;
+  return result.outcome === 'rolled back' || result.outcome === 'failed' ? 1 : 0;
 }
 
 /** `agora status [--environment local]`: the processes, instances, releases and traffic splits of a split shop. */

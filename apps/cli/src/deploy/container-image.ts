@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { CHECKOUT } from './environments.ts';
+import { CHECKOUT } from '../checkout-root.ts';
 
 /** A container tool that works here: an engine answering (docker, podman), or buildah. */
 export function containerBuilder(): string | undefined {

@@ -2,9 +2,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { checkSchema, Type, type Static, type TSchema } from '@agora/chassis';
+import { CHECKOUT } from '../checkout-root.ts';
 
-/** The checkout this command runs from; environments.yaml's relative paths start here. */
-export const CHECKOUT = join(import.meta.dirname, '..', '..', '..', '..');
 
 const Replicas = Type.Record(Type.String({ pattern: '^[a-z]+$' }), Type.Integer({ minimum: 1, maximum: 50 }), {
   description: 'instances per artifact (default: as many as run now, at least one)',
@@ -56,7 +55,7 @@ const KubernetesEnvironment = Type.Object(
 );
 
 const EnvironmentsFile = Type.Object(
-  { environments: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9-]*$' }), Type.Object({ kind: Type.Union([Type.Literal('local'), Type.Literal('kubernetes')]) })) },
+  { environments: Type.Record(Type.String({ pattern: '^[a-z][a-z0-9-]*$' }), Type.Object({ kind: Type.String({ enum: ['local', 'kubernetes'] }) })) },
   { additionalProperties: false },
 );
 

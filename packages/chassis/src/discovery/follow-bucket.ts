@@ -12,9 +12,17 @@ export interface BucketFollower {
  * is resumed, and resuming replays the bucket's current values, so nothing is missed.
  */
 export async function followBucket(kv: KV, apply: (entry: KvEntry) => void, logger: Logger, what: string): Promise<BucketFollower> {
+  // One malformed entry (a hand edit, another version's format) is skipped, never fatal.
+  const applied = (entry: KvEntry) => {
+    try {
+      apply(entry);
+    } catch (error) {
+      logger.warn({ err: error, key: entry.key }, `${what}: entry skipped`);
+    }
+  };
   for await (const key of await kv.keys()) {
     const entry = await kv.get(key);
-    if (entry) apply(entry);
+    if (entry) applied(entry);
   }
   let stopped = false;
   const loop = async () => {
@@ -22,7 +30,7 @@ export async function followBucket(kv: KV, apply: (entry: KvEntry) => void, logg
       try {
         const watcher = await kv.watch({ key: '>' });
         for await (const entry of watcher) {
-          apply(entry);
+          applied(entry);
           if (stopped) break;
         }
       } catch (error) {

@@ -27,8 +27,14 @@ export class RouteTable {
   }
 
   #apply(entry: KvEntry): void {
-    if (entry.operation === 'PUT') this.#weights.set(entry.key, JSON.parse(entry.string()) as Release[]);
-    else this.#weights.delete(entry.key);
+    if (entry.operation !== 'PUT') {
+      this.#weights.delete(entry.key);
+      return;
+    }
+    const releases: unknown = JSON.parse(entry.string());
+    const valid = Array.isArray(releases) && releases.every((release) => typeof release?.version === 'string' && typeof release?.weight === 'number' && release.weight >= 0);
+    if (!valid) throw new Error(`not a list of { version, weight }: ${entry.string().slice(0, 200)}`);
+    this.#weights.set(entry.key, releases as Release[]);
   }
 
   /** The releases of `service` and their shares, when its traffic is being split now. */

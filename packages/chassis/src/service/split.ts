@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import { ServiceRegistry } from '../discovery/registry.ts';
 import { DiscoveredDirectory } from '../discovery/discovered-directory.ts';
 import type { EventBus } from '../events/bus.ts';
@@ -26,9 +27,17 @@ export interface SplitOptions extends HostingOptions {
   events: EventsChoice;
 }
 
+/**
+ * The address others reach an instance on: ADVERTISE_HOST when given; listening on every interface
+ * (a container), its own first external IPv4 address, so each replica of a scaled service
+ * announces itself and not a name they share; else where it listens.
+ */
 function announced(listening: string, advertiseHost: string | undefined): string {
   const url = new URL(listening.replace('[::1]', '127.0.0.1'));
+  const everywhere = url.hostname === '0.0.0.0' || url.hostname === '[::]';
+  const own = Object.values(networkInterfaces()).flat().find((address) => address?.family === 'IPv4' && !address.internal)?.address;
   if (advertiseHost) url.hostname = advertiseHost;
+  else if (everywhere) url.hostname = own ?? '127.0.0.1';
   return url.origin;
 }
 
