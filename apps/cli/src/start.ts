@@ -36,6 +36,7 @@ export async function startShop(env: NodeJS.ProcessEnv = process.env): Promise<R
     maxDeliver: config.EVENT_MAX_DELIVER,
     consumerConcurrency: config.EVENT_CONCURRENCY,
     seed: config.AGORA_SEED,
+    version: config.SERVICE_VERSION,
     env,
   });
   phase('services');

@@ -2,7 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import { FaultsSchema, Type, chassisApi, problems, recentSpans, type Caller, type InstanceAnswer, type RouteDefinition, type SpanRecord } from '@agora/chassis';
 import { authenticate, type ProxyDeps } from './proxy.ts';
 
-const adminOnly: RouteDefinition = { method: 'GET', path: '', access: 'admin', summary: '', response: {} };
+const adminRoute: RouteDefinition = { method: 'GET', path: '', access: 'admin', summary: '', response: {} };
+
+/** The onRequest hook of every operator route: a bearer token with the admin role (401, then 403). */
+export function adminOnly(deps: ProxyDeps) {
+  return async (request: Parameters<typeof authenticate>[0]) => authenticate(request, adminRoute, deps);
+}
+
 const ServiceParam = Type.Object({ service: Type.String({ pattern: '^[a-z]+$' }) });
 
 /**
@@ -14,7 +20,7 @@ export function registerAdminRoutes(app: FastifyInstance, services: string[], ca
     if (!services.includes(service)) throw problems.notFound(`no service ${service}`);
     return service;
   };
-  const onRequest = async (request: Parameters<typeof authenticate>[0]) => authenticate(request, adminOnly, deps);
+  const onRequest = adminOnly(deps);
 
   app.get('/api/v1/admin/services', { onRequest }, async () => ({
     items: await Promise.all(services.map(async (service) => serviceStatus(service, await caller.callEach(chassisApi, 'status', {}, { target: service })))),

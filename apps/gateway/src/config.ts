@@ -10,6 +10,8 @@ export const GatewayConfigSchema = Type.Object({
   IDEMPOTENCY_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 604_800, default: 86_400 }),
   /** After this, an in-flight key whose request never finished (crash) may be taken over. */
   IDEMPOTENCY_LOCK_SECONDS: Type.Integer({ minimum: 1, maximum: 3_600, default: 30 }),
+  /** The release this process runs, shown on the console's gateway node (and announced by `agora serve`). */
+  SERVICE_VERSION: Type.String({ pattern: '^[A-Za-z0-9._-]+$', default: '0.1.0' }),
 });
 
 export type GatewayConfig = Static<typeof GatewayConfigSchema>;

@@ -16,7 +16,8 @@ import {
   type ResilienceOptions,
   type ServiceDirectory,
 } from '@agora/chassis';
-import { registerAdminRoutes } from './admin.ts';
+import { adminOnly, registerAdminRoutes } from './admin.ts';
+import { registerConsoleApi } from './console-api/routes.ts';
 import { registerMetrics } from './metrics.ts';
 import { TokenVerifier } from './auth.ts';
 import type { GatewayConfig } from './config.ts';
@@ -28,6 +29,7 @@ import { RateLimiter } from './rate-limit.ts';
 import { connectSharedState } from './shared-state.ts';
 import { consolePage } from './console-page.ts';
 import { publicContracts } from './routes-table.ts';
+import { trackUnusedConnections } from './unused-connections.ts';
 
 export interface GatewayOptions {
   config: GatewayConfig;
@@ -87,6 +89,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     registerProxyRoutes(proxied, publicContracts, deps);
   });
   registerAdminRoutes(app, services, caller, deps);
+  registerConsoleApi(app, { contracts: publicContracts, caller, version: options.config.SERVICE_VERSION, onRequest: adminOnly(deps), logger });
 
   app.get('/healthz', async () => ({ status: 'ok', service: 'gateway' }));
   app.get('/readyz', async (request, reply) => {
@@ -103,14 +106,18 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
 
   const sweeper = setInterval(() => void idempotency.sweep().catch((error) => logger.warn({ err: error }, 'idempotency sweep failed')), SWEEP_INTERVAL_MS);
   sweeper.unref();
+  const connections = trackUnusedConnections(app.server);
   await app.ready();
   return {
     app,
     async stop() {
       clearInterval(sweeper);
       // close() stops accepting and waits for in-flight requests; a kept-alive connection turns idle
-      // only after its last response, so keep closing idle ones until everything is done.
-      const closeIdle = setInterval(() => app.server.closeIdleConnections(), 100);
+      // only after its last response, so keep closing idle (and never used) ones until everything is done.
+      const closeIdle = setInterval(() => {
+        app.server.closeIdleConnections();
+        connections.closeUnused();
+      }, 100);
       await app.close().finally(() => clearInterval(closeIdle));
       await shared?.stop();
       await database.close();

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { defineApi } from './api.ts';
+import { Description, Flow } from './self-report.ts';
 
 export const Faults = Type.Object({
   latencyMs: Type.Integer({ minimum: 0, maximum: 60_000, description: 'added to every request, in milliseconds' }),
@@ -57,6 +58,20 @@ export const chassisApi = defineApi('chassis', '1.0.0', {
     access: 'internal',
     summary: "This process's Prometheus metrics as JSON, for the gateway to aggregate across processes",
     response: { 200: Type.Object({ metrics: Type.Array(Type.Unknown()) }) },
+  },
+  describe: {
+    method: 'GET',
+    path: '/internal/v1/chassis/describe',
+    access: 'internal',
+    summary: 'This instance: its release, process, database and bus engines, and the calls and events it declares',
+    response: { 200: Description },
+  },
+  flow: {
+    method: 'GET',
+    path: '/internal/v1/chassis/flow',
+    access: 'internal',
+    summary: "Cumulative calls and events along this service's edges, outbox pending and breaker states, for the live console",
+    response: { 200: Flow },
   },
   replayDeadLetters: {
     method: 'POST',

@@ -25,6 +25,8 @@ export interface SubscriptionHandle {
  * Adapters: an embedded SQLite stream (one process) and NATS JetStream (split topology).
  */
 export interface EventBus {
+  /** Which adapter carries the events (`sqlite`, `nats`, `rabbitmq`), as operators see it. */
+  readonly engine: string;
   publish(envelopes: EventEnvelope[]): Promise<void>;
   subscribe(subscription: Subscription): SubscriptionHandle;
   ping(): Promise<void>;

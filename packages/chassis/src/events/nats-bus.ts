@@ -31,6 +31,7 @@ export interface NatsBusOptions {
  * positions, redelivery with backoff until the chassis acknowledges (handled or dead-lettered).
  */
 export class NatsEventBus implements EventBus {
+  readonly engine = 'nats';
   readonly #nc: NatsConnection;
   readonly #js: JetStreamClient;
   readonly #jsm: JetStreamManager;

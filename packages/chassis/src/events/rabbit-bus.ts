@@ -36,6 +36,7 @@ export interface RabbitBusOptions {
  * (`declare` creates queues ahead of the first start).
  */
 export class RabbitEventBus implements EventBus {
+  readonly engine = 'rabbitmq';
   readonly #connection: RecoveringChannelModel;
   readonly #options: Required<Omit<RabbitBusOptions, 'logger'>> & Pick<RabbitBusOptions, 'logger'>;
   readonly #handles = new Set<SubscriptionHandle>();

@@ -21,6 +21,7 @@ export interface SqliteBusOptions {
  * relay that publishes twice (crash before marking the outbox row) stores the event once.
  */
 export class SqliteEventBus implements EventBus {
+  readonly engine = 'sqlite';
   readonly #db: DatabaseSync;
   readonly #options: SqliteBusOptions;
   /** Idle consumers and the event types they wait for: a publish wakes only those it concerns. */

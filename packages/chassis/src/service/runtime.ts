@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import type { Kysely } from 'kysely';
 import { Caller, type ServiceDirectory } from '../calls/client.ts';
 import { chassisApi } from '../contract/chassis-api.ts';
+import type { InstanceIdentity } from '../contract/self-report.ts';
 import type { EventEnvelope } from '../contract/events.ts';
 import { loadConfig } from '../config/env.ts';
 import type { EventBus, SubscriptionHandle } from '../events/bus.ts';
@@ -15,6 +17,7 @@ import { createServiceApp } from '../http/service-app.ts';
 import type { ResilienceOptions } from '../resilience/policies.ts';
 import { openServiceDatabase, type ServiceDatabase } from '../storage/database.ts';
 import { serviceLogger, type Logger } from '../telemetry/logger.ts';
+import { flowCounters } from '../telemetry/flow-counters.ts';
 import { deadLetters, registry } from '../telemetry/metrics.ts';
 import { recentSpans } from '../telemetry/tracing.ts';
 import type { ServiceContext, Tx } from './context.ts';
@@ -34,6 +37,8 @@ export interface RuntimeOptions {
   maxDeliver: number;
   consumerConcurrency: number;
   seed: boolean;
+  /** The release this instance runs, reported to operators; unset: `unversioned`. */
+  version?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -49,6 +54,8 @@ export interface HostingOptions {
   maxDeliver: number;
   consumerConcurrency: number;
   seed: boolean;
+  /** The release the hosted instances run (announced in discovery in the split topology). */
+  version?: string;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -65,6 +72,7 @@ export function runtimeOptionsFor(service: string, hosting: HostingOptions, bus:
     maxDeliver: hosting.maxDeliver,
     consumerConcurrency: hosting.consumerConcurrency,
     seed: hosting.seed,
+    version: hosting.version,
     env: hosting.env,
   };
 }
@@ -84,6 +92,7 @@ export class ServiceRuntime {
   readonly #options: RuntimeOptions;
   #subscriptions: SubscriptionHandle[] = [];
   #faults: Faults = noFaults;
+  readonly #identity: InstanceIdentity;
   #stopping = false;
 
   private constructor(init: {
@@ -108,6 +117,7 @@ export class ServiceRuntime {
     this.#workers = init.parts.workers ?? [];
     this.#context = init.context;
     this.#options = init.options;
+    this.#identity = { id: randomUUID().slice(0, 8), pid: process.pid, version: init.options.version ?? 'unversioned' };
   }
 
   static async create(definition: ServiceDefinition, options: RuntimeOptions): Promise<ServiceRuntime> {
@@ -178,8 +188,17 @@ export class ServiceRuntime {
     return [...new Set(this.#consumers.flatMap((consumer) => consumer.events.map((event) => event.type)))];
   }
 
+  /** Where other processes reach this instance (split topology), once it listens; reported to operators. */
+  advertise(url: string): void {
+    this.#identity.url = url;
+  }
+
   breakerStates(): Record<string, string> {
     return this.#caller.breakerStates();
+  }
+
+  async #ready(): Promise<boolean> {
+    return Object.values(await this.readiness()).every((state) => state === 'up');
   }
 
   async readiness(): Promise<Record<string, 'up' | 'down'>> {
@@ -229,11 +248,28 @@ export class ServiceRuntime {
         status: 200,
         body: {
           service: this.name,
-          ready: Object.values(await this.readiness()).every((state) => state === 'up'),
+          ready: await this.#ready(),
           faults: this.#faults,
           breakers: this.breakerStates(),
           consumers: this.consumedEvents,
         },
+      }),
+      describe: async () => ({
+        status: 200,
+        body: {
+          service: this.name,
+          description: this.definition.description,
+          instance: { ...this.#identity, ready: await this.#ready() },
+          database: { engine: this.#database.dialect },
+          bus: { engine: this.#options.bus.engine },
+          calls: this.definition.dependsOn.map((api) => ({ service: api.service, version: api.version })),
+          publishes: this.definition.publishes.map((event) => event.type),
+          consumes: this.consumedEvents,
+        },
+      }),
+      flow: async () => ({
+        status: 200,
+        body: { service: this.name, instance: this.#identity, ...(await flowCounters(this.name)), breakers: this.breakerStates() },
       }),
       setFaults: async ({ body }) => {
         this.#faults = body;

@@ -80,8 +80,10 @@ export async function startServiceProcess(definitions: ServiceDefinition[], opti
     }
     for (const [index, runtime] of runtimes.entries()) {
       const address = await runtime.app.listen({ port: options.port === undefined ? 0 : options.port + index, host: options.host });
+      const url = announced(address, options.advertiseHost);
+      runtime.advertise(url);
       runtime.start();
-      await registry.register(runtime.name, announced(address, options.advertiseHost), options.version);
+      await registry.register(runtime.name, url, options.version);
     }
   } catch (error) {
     await close().catch(() => undefined);

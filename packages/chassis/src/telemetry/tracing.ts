@@ -26,11 +26,15 @@ const RECENT_SPAN_LIMIT = 5000;
 class RecentSpans implements SpanProcessor {
   readonly #ring: ReadableSpan[] = [];
   #next = 0;
+  readonly watchers = new Set<(span: SpanRecord) => void>();
   onStart(): void {}
   onEnd(span: ReadableSpan): void {
     // Stored as is; turned into records only when someone asks, off the hot path.
     this.#ring[this.#next] = span;
     this.#next = (this.#next + 1) % RECENT_SPAN_LIMIT;
+    if (this.watchers.size === 0) return;
+    const record = toRecord(span);
+    for (const watcher of this.watchers) watcher(record);
   }
   spans(): SpanRecord[] {
     const ordered = this.#ring.length < RECENT_SPAN_LIMIT ? this.#ring : [...this.#ring.slice(this.#next), ...this.#ring.slice(0, this.#next)];
@@ -96,6 +100,15 @@ export async function flushTracing(timeoutMs = 2_000): Promise<void> {
 export function recentSpans(traceId?: string): SpanRecord[] {
   const spans = recent.spans();
   return traceId ? spans.filter((span) => span.traceId === traceId) : spans;
+}
+
+/**
+ * Calls `watcher` with every span this process finishes from now on, until the returned function
+ * is called: the live console hears requests complete without scanning the ring each second.
+ */
+export function watchSpans(watcher: (span: SpanRecord) => void): () => void {
+  recent.watchers.add(watcher);
+  return () => recent.watchers.delete(watcher);
 }
 
 /** Runs `work` inside a new span named `service.operation`, a child of `parent` or of the active span. */
