@@ -1,4 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
+import { metrics } from '@agora/chassis';
 
 export interface GateSettings {
   errorRate: number;
@@ -11,17 +12,20 @@ export interface RequestCounts {
   errors: number;
 }
 
+/** Whether an instance answers its readiness probe now. */
+export function isReady(instanceUrl: string): Promise<boolean> {
+  return fetch(new URL('/readyz', instanceUrl), { signal: AbortSignal.timeout(2_000) }).then((response) => response.ok, () => false);
+}
+
 export type GateVerdict = { passed: true; counts: RequestCounts; judged: boolean } | { passed: false; counts: RequestCounts; reason: string };
 
 /** The probes and the metrics endpoint say nothing about how the release treats real requests. */
 const OPERATOR_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
-/** A delivery that had to be retried or was dead-lettered failed; `ok` and `duplicate` did not. */
-const FAILED_DELIVERY = new Set(['retry', 'dead-lettered']);
 const SAMPLE = /^(agora_http_requests_total|agora_events_consumed_total)\{([^}]*)\} (\d+(?:\.\d+)?(?:e\+?\d+)?)$/;
 
 /**
  * The work an instance has done, from its own /metrics, and how much of it failed: HTTP requests
- * (a 5xx failed) and event deliveries (a retried or dead-lettered one failed). Events count too
+ * (a 5xx failed) and event deliveries (retried, dead-lettered or parked ones failed). Events count too
  * because a canary takes its share of a service's deliveries whatever the HTTP weights say.
  */
 export async function workCounts(instanceUrl: string, service: string): Promise<RequestCounts> {
@@ -37,7 +41,7 @@ export async function workCounts(instanceUrl: string, service: string): Promise<
     const http = match[1] === 'agora_http_requests_total';
     if (http && OPERATOR_ROUTES.has(labels.route ?? '')) continue;
     counts.total += value;
-    if (http ? (labels.status ?? '').startsWith('5') : FAILED_DELIVERY.has(labels.outcome ?? '')) counts.errors += value;
+    if (http ? (labels.status ?? '').startsWith('5') : metrics.failedDeliveryOutcomes.has(labels.outcome ?? '')) counts.errors += value;
   }
   return counts;
 }
@@ -60,8 +64,7 @@ export async function observeGate(instanceUrls: string[], service: string, gate:
     if (interrupted.aborted) return { passed: false, counts, reason: 'the deploy was interrupted' };
     if (!(await stillRunning())) return { passed: false, counts, reason: 'a new instance exited' };
     for (const url of instanceUrls) {
-      const ready = await fetch(new URL('/readyz', url), { signal: AbortSignal.timeout(2_000) }).then((response) => response.ok, () => false);
-      if (!ready) return { passed: false, counts, reason: `${url} is not ready` };
+      if (!(await isReady(url))) return { passed: false, counts, reason: `${url} is not ready` };
     }
     const now = sum(await Promise.all(instanceUrls.map((url) => workCounts(url, service))));
     // Counters only go down when a process restarted: what it did before is lost, so is the verdict.

@@ -2,8 +2,9 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import * as models from 'kubernetes-models';
 import { parseAllDocuments } from 'yaml';
+import { CHECKOUT } from '../checkout-root.ts';
 
-export const K8S_DIR = join(import.meta.dirname, '..', '..', '..', '..', 'deploy', 'k8s');
+export const K8S_DIR = join(CHECKOUT, 'deploy', 'k8s');
 
 /** What every rendered object has; anything more is read through kubernetes-models' type guards. */
 export interface KubeObject {

@@ -9,7 +9,7 @@ import type { ProcessInfo, ProcessSpec } from '../control/process-table.ts';
 import { verifiedManifest } from './artifacts.ts';
 import type { DeployResult } from './deploy-result.ts';
 import type { LocalEnvironment } from './environments.ts';
-import { observeGate } from './gate.ts';
+import { isReady, observeGate } from './gate.ts';
 
 /** Bringing the old release back is not interruptible: it is what an interruption asks for. */
 const NEVER = new AbortController().signal;
@@ -132,10 +132,7 @@ async function untilReady(registry: ServiceRegistry, control: ControlClient, inf
     const current = (await control.processes()).find((each) => each.id === info.id);
     if (!current || current.state === 'exited') return `${info.id} exited with ${current?.exitCode ?? 'unknown'} before it was ready`;
     const instance = registry.instances(info.services[0]).find((each) => each.pid === current.pid);
-    if (instance) {
-      const ready = await fetch(new URL('/readyz', instance.url), { signal: AbortSignal.timeout(2_000) }).then((response) => response.ok, () => false);
-      if (ready) return undefined;
-    }
+    if (instance && (await isReady(instance.url))) return undefined;
     await sleep(200);
   }
   return `${info.id} was not ready within ${timeoutMs / 1_000} s`;

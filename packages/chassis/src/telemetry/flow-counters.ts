@@ -1,8 +1,5 @@
 import type { Counter } from 'prom-client';
-import { calls, eventsConsumed, eventsPublished, outboxPending } from './metrics.ts';
-
-/** Outcomes of a delivery that did not go through: the event comes again or is parked. */
-const FAILED_DELIVERIES = new Set(['retry', 'dead-lettered', 'parked']);
+import { calls, eventsConsumed, eventsPublished, failedDeliveryOutcomes, outboxPending } from './metrics.ts';
 
 export interface FlowCounters {
   calls: Array<{ target: string; count: number; errors: number }>;
@@ -19,7 +16,7 @@ export async function flowCounters(service: string): Promise<FlowCounters> {
   const [called, published, consumed, pending] = await Promise.all([
     sumBy(calls, service, 'target', (labels) => labels.outcome !== 'ok'),
     sumBy(eventsPublished, service, 'type', () => false),
-    sumBy(eventsConsumed, service, 'type', (labels) => FAILED_DELIVERIES.has(String(labels.outcome))),
+    sumBy(eventsConsumed, service, 'type', (labels) => failedDeliveryOutcomes.has(String(labels.outcome))),
     outboxPending.get(),
   ]);
   return {

@@ -52,6 +52,8 @@ export const breakerState = new Gauge({
 });
 
 /** RED per consumer. */
+/** Delivery outcomes that did not go through: the event comes again, or is parked for an operator. */
+export const failedDeliveryOutcomes: ReadonlySet<string> = new Set(['retry', 'dead-lettered', 'parked']);
 export const eventsConsumed = new Counter({
   name: 'agora_events_consumed_total',
   help: 'Event deliveries handled, by outcome (ok, duplicate, retry, dead-lettered)',
