@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs the servers the split topology and its tests run on, from the machine's packages:
-# PostgreSQL, MariaDB, NATS (JetStream), Redis, RabbitMQ, and Prometheus (its promtool checks the
-# alert and SLO rules in deploy/prometheus). Agora starts them itself, on loopback and free ports, with
+# PostgreSQL, MariaDB, NATS (JetStream), Redis, RabbitMQ, Prometheus (its promtool checks the
+# alert and SLO rules in deploy/prometheus), and Chromium with a font, which the console's browser
+# tests drive through playwright-core. Agora starts them itself, on loopback and free ports, with
 # data under the project; nothing here starts a system service.
 set -eu
 missing=""
@@ -11,6 +12,7 @@ command -v redis-server >/dev/null 2>&1 || missing="$missing redis-server"
 ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$missing postgresql"
 [ -x /usr/sbin/mariadbd ] || missing="$missing mariadb-server"
 command -v promtool >/dev/null 2>&1 || missing="$missing prometheus"
+command -v chromium >/dev/null 2>&1 || missing="$missing chromium fonts-liberation"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "agora: missing servers:$missing — install them with: sudo apt-get install -y$missing" >&2

@@ -11,7 +11,7 @@ import { OrdersConfigSchema } from './handlers/config.ts';
 import { createOrchestrator } from './handlers/orchestrator.ts';
 import { placeOrder, requireIdempotencyKey } from './handlers/place-order.ts';
 import { refreshPriceCache } from './handlers/pricing.ts';
-import { getOrder, listOrders } from './handlers/query-orders.ts';
+import { getOrder, listAllOrders, listOrders } from './handlers/query-orders.ts';
 import { projectOrderDetails, readDetails } from './handlers/read-model.ts';
 import { ordersStorage } from './storage/orders-db.ts';
 
@@ -44,6 +44,7 @@ export const orders = defineService({
         const user = signedIn(principal);
         return reply.ok(await readDetails(ctx, params.id, user.sub, user.role === 'admin'));
       },
+      listAllOrders: async ({ query }) => reply.ok(await listAllOrders(ctx, query.limit ?? 20)),
     },
     consumers: [advanceSaga, projectOrderDetails, refreshPriceCache],
     workers: [createOrchestrator(ctx)],

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { parseRouteWeights, rootLogger } from '@agora/chassis';
 import { connectEventBus, DiscoveredDirectory, ServiceRegistry } from '@agora/chassis/split';
-import { createGateway } from '@agora/gateway';
+import { createGateway, type ServiceControl } from '@agora/gateway';
 import { eventsOf, resilienceOf } from './configuration.ts';
 import type { PlatformConfig } from './platform-config.ts';
 
@@ -13,6 +13,8 @@ export interface GatewayConnections {
   databaseUrl?: string;
   /** A registry connection the caller already holds (the supervisor waits on it first). */
   registry?: ServiceRegistry;
+  /** The supervisor's processes, for operators to stop and start; a gateway on its own has none. */
+  control?: ServiceControl;
 }
 
 export interface GatewayProcess {
@@ -45,6 +47,7 @@ export async function startGatewayProcess(config: PlatformConfig, env: NodeJS.Pr
       bus,
       resilience: resilienceOf(config),
       extraRetry: config.AGORA_VERIFY_IDEMPOTENCY,
+      control: connections.control,
     });
     const address = await gateway.app.listen({ port: config.PORT, host: config.HOST });
     return {

@@ -12,6 +12,14 @@ commands:
                       <SERVICE>_DATABASE_URL or DATABASE_URL from the environment); no names:
                       the comma-separated AGORA_SERVICE (a container image's service)
   serve gateway       run the gateway as a process of its own (NATS_URL, REDIS_URL, PORT)
+  load --rate <ops/s> [--duration <s>] [--url <gateway>]
+                      drive a running shop with a shop's mix of traffic (browse, sign in,
+                      checkouts, declined cards, sold-out products, order polling, cancels) as
+                      generated customers, for 30 s by default; prints the counts at the end
+  chaos <service> (--latency <ms> --errors <0..1> | --stop | --start)
+        [--url <gateway>] [--token <admin token> | --email <e> --password <p>]
+                      inject faults into a service, or stop / start it (default sign-in: the
+                      demo admin); --url defaults to http://127.0.0.1:$PORT (8080)
   build --artifact <name> --version <v> [--source <dir>]
                       an immutable, runnable artifact of one service (and its container image
                       when a container engine works here)
@@ -53,12 +61,11 @@ async function serveCommand(given: string[]): Promise<void> {
   stopWithParent(stop);
 }
 
-/** The delivery commands run once and exit with their status; a mistake is one line, not a stack. */
+/** The delivery and operator commands run once and exit with their status; a mistake is one line, not a stack. */
 async function deliveryCommand(command: string, args: string[]): Promise<void> {
-  const { buildCommand, deployCommand, publishCommand, statusCommand } = await import('./deploy/commands.ts');
   let code: number;
   try {
-    const run = { build: buildCommand, publish: publishCommand, deploy: deployCommand, status: statusCommand }[command as 'build'];
+    const run = await oneShot(command);
     code = await run(args);
   } catch (error) {
     process.stderr.write(`agora ${command}: ${(error as Error).message}\n`);
@@ -66,6 +73,13 @@ async function deliveryCommand(command: string, args: string[]): Promise<void> {
   }
   // A one-shot command is done here, whatever client sockets are still winding down.
   process.stdout.write('', () => process.exit(code));
+}
+
+async function oneShot(command: string): Promise<(args: string[]) => number | Promise<number>> {
+  if (command === 'load') return (await import('./operate/load-command.ts')).loadCommand;
+  if (command === 'chaos') return (await import('./operate/chaos-command.ts')).chaosCommand;
+  const { buildCommand, deployCommand, publishCommand, statusCommand } = await import('./deploy/commands.ts');
+  return { build: buildCommand, publish: publishCommand, deploy: deployCommand, status: statusCommand }[command as 'build'];
 }
 
 async function start(): Promise<void> {
@@ -104,6 +118,8 @@ async function main(): Promise<void> {
     case 'publish':
     case 'deploy':
     case 'status':
+    case 'load':
+    case 'chaos':
       return deliveryCommand(positionals[0], process.argv.slice(process.argv.indexOf(positionals[0]) + 1));
     default:
       process.stderr.write(USAGE);

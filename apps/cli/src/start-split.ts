@@ -10,6 +10,7 @@ import { removeConnections, writeConnections } from './connections.ts';
 import type { RunningShop } from './running-shop.ts';
 import { CHECKOUT } from './checkout-root.ts';
 import { startControlServer } from './control/control-server.ts';
+import { ProcessControl } from './control/process-control.ts';
 import { ProcessTable } from './control/process-table.ts';
 const READY_TIMEOUT_MS = 60_000;
 
@@ -102,7 +103,8 @@ export async function startSplit(config: PlatformConfig, env: NodeJS.ProcessEnv)
     for (const { id } of table.list()) table.supervise(id);
     // `agora deploy` and `agora status` reach this supervisor through its data folder.
     control = await startControlServer(config.DATA_DIR, table);
-    const gateway = await startGatewayProcess(config, env, { natsUrl, redisUrl, rabbitUrl, databaseUrl: databaseUrls.gateway, registry });
+    const serviceControl = new ProcessControl(table, registry);
+    const gateway = await startGatewayProcess(config, env, { natsUrl, redisUrl, rabbitUrl, databaseUrl: databaseUrls.gateway, registry, control: serviceControl });
     return {
       url: gateway.url,
       config,

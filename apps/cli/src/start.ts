@@ -3,6 +3,7 @@ import { flushTracing, installTracing, rootLogger, startEmbedded } from '@agora/
 import { createGateway } from '@agora/gateway';
 import { services } from '../../../topology.ts';
 import { checkConfiguration, resilienceOf } from './configuration.ts';
+import { embeddedControl } from './embedded-control.ts';
 import type { RunningShop } from './running-shop.ts';
 
 export type { RunningShop };
@@ -40,7 +41,7 @@ export async function startShop(env: NodeJS.ProcessEnv = process.env): Promise<R
     env,
   });
   phase('services');
-  const gateway = await createGateway({ config, directory: system.directory, dataDir, resilience, extraRetry: config.AGORA_VERIFY_IDEMPOTENCY });
+  const gateway = await createGateway({ config, directory: system.directory, dataDir, resilience, extraRetry: config.AGORA_VERIFY_IDEMPOTENCY, control: embeddedControl(system) });
   phase('gateway');
   const address = await gateway.app.listen({ port: config.PORT, host: config.HOST });
   rootLogger().debug({ phases }, 'start phases');

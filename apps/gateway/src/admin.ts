@@ -15,7 +15,7 @@ const ServiceParam = Type.Object({ service: Type.String({ pattern: '^[a-z]+$' })
  * Operator API (admin role): every service's chassis status, fault injection, dead letters and
  * traces. It talks to services through the chassis contract, so it works in every topology.
  */
-export function registerAdminRoutes(app: FastifyInstance, services: string[], caller: Caller, deps: ProxyDeps): void {
+export function registerAdminRoutes(app: FastifyInstance, services: string[], caller: Caller, deps: ProxyDeps, stopped: () => string[] = () => []): void {
   const known = (service: string) => {
     if (!services.includes(service)) throw problems.notFound(`no service ${service}`);
     return service;
@@ -23,7 +23,9 @@ export function registerAdminRoutes(app: FastifyInstance, services: string[], ca
   const onRequest = adminOnly(deps);
 
   app.get('/api/v1/admin/services', { onRequest }, async () => ({
-    items: await Promise.all(services.map(async (service) => serviceStatus(service, await caller.callEach(chassisApi, 'status', {}, { target: service })))),
+    items: await Promise.all(
+      services.map(async (service) => ({ ...serviceStatus(service, await caller.callEach(chassisApi, 'status', {}, { target: service })), stopped: stopped().includes(service) })),
+    ),
   }));
 
   // Every instance gets the fault, so a service with two instances fails as a whole.

@@ -6,7 +6,7 @@ const CACHE_LIMIT = 10_000;
 const JWKS_REFRESH_MS = 30_000;
 
 /**
- * Verifies bearer tokens against identity's JWKS (RS256, iss, aud, exp). Verified tokens are cached
+ * Verifies bearer tokens against identity's JWKS (RS256, typ, iss, aud, exp, nbf). Verified tokens are cached
  * until they expire, so the signature is checked once per token rather than once per request.
  */
 export class TokenVerifier {
@@ -51,7 +51,9 @@ export class TokenVerifier {
   }
 
   async #verifyWithRefresh(token: string) {
-    const options = { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, algorithms: ['RS256'] };
+    // Pinned: only RS256 (no `none`, no HMAC keyed with the public key), only tokens typed as JWT,
+    // and never one without an expiry.
+    const options = { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, algorithms: ['RS256'], typ: 'JWT', requiredClaims: ['exp', 'sub'] };
     try {
       return await jwtVerify(token, await this.#keySet(), options);
     } catch (error) {

@@ -6,6 +6,10 @@ export const GatewayConfigSchema = Type.Object({
   /** Sustained requests per second per user (or per IP when anonymous), and the burst above it. */
   RATE_LIMIT_PER_SECOND: Type.Number({ minimum: 0.1, maximum: 1_000_000, default: 50 }),
   RATE_LIMIT_BURST: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 100 }),
+  /** Failed sign-ins allowed per account and per client address within the window before 429 (credential stuffing, guessing). */
+  LOGIN_FAILURES_PER_ACCOUNT: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 10 }),
+  LOGIN_FAILURES_PER_ADDRESS: Type.Integer({ minimum: 1, maximum: 1_000_000, default: 30 }),
+  LOGIN_FAILURE_WINDOW_SECONDS: Type.Integer({ minimum: 1, maximum: 86_400, default: 300 }),
   /** How long a completed Idempotency-Key is remembered (published in the OpenAPI document). */
   IDEMPOTENCY_TTL_SECONDS: Type.Integer({ minimum: 60, maximum: 604_800, default: 86_400 }),
   /** After this, an in-flight key whose request never finished (crash) may be taken over. */

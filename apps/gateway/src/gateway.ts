@@ -4,8 +4,11 @@ import {
   Caller,
   chassisApi,
   defaultResilience,
+  clientErrorHandler,
+  frameworkErrors,
   installHttpMetrics,
   installProblemHandlers,
+  installSecurityHeaders,
   openServiceDatabase,
   sendProblem,
   problems,
@@ -18,16 +21,22 @@ import {
 } from '@agora/chassis';
 import { adminOnly, registerAdminRoutes } from './admin.ts';
 import { registerConsoleApi } from './console-api/routes.ts';
+import { registerEventCatalogue } from './insight/event-catalogue.ts';
+import { registerInsightRoutes } from './insight/routes.ts';
 import { registerMetrics } from './metrics.ts';
 import { TokenVerifier } from './auth.ts';
 import type { GatewayConfig } from './config.ts';
 import { IdempotencyStore, gatewayMigrations, type GatewayDb } from './idempotency.ts';
+import { createLoginThrottle } from './login-throttle.ts';
 import { registerDocs } from './docs.ts';
 import { publicOpenApi } from './openapi.ts';
-import { registerProxyRoutes, type ProxyDeps } from './proxy.ts';
+import { registerProxyRoutes, utf8Text, type ProxyDeps } from './proxy.ts';
+import { registerServiceControlRoutes } from './service-control/routes.ts';
+import type { ServiceControl } from './service-control/service-control.ts';
+import { registerTrafficRoutes } from './traffic/routes.ts';
 import { RateLimiter } from './rate-limit.ts';
 import { connectSharedState } from './shared-state.ts';
-import { consolePage } from './console-page.ts';
+import { defaultConsoleDir, registerConsoleSite } from './console-site.ts';
 import { publicContracts } from './routes-table.ts';
 import { trackUnusedConnections } from './unused-connections.ts';
 
@@ -43,7 +52,13 @@ export interface GatewayOptions {
   bus?: EventBus;
   resilience?: ResilienceOptions;
   extraRetry?: boolean;
+  /** The built console (`npm run build:console`); unset: apps/console/dist beside this package. */
+  consoleDir?: string;
+  /** Stops and starts services for operators (chaos); unset (a gateway on its own): those routes answer 501. */
+  control?: ServiceControl;
 }
+
+export type { ControlOutcome, ServiceControl } from './service-control/service-control.ts';
 
 export interface Gateway {
   app: FastifyInstance;
@@ -66,30 +81,38 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     verifier: new TokenVerifier(caller),
     limiter: shared?.limiter ?? new RateLimiter(options.config.RATE_LIMIT_PER_SECOND, options.config.RATE_LIMIT_BURST),
     cache: shared?.cache,
+    loginThrottle: createLoginThrottle(options.config, shared),
     idempotency,
     logger,
   };
   const services = publicContracts.map((contract) => contract.service);
 
-  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, return503OnClosing: true, forceCloseConnections: 'idle', trustProxy: false });
+  const app = Fastify({ logger: false, bodyLimit: 64 * 1024, return503OnClosing: true, forceCloseConnections: 'idle', trustProxy: false, frameworkErrors, clientErrorHandler });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app, logger);
+  installSecurityHeaders(app);
   installHttpMetrics(app, 'gateway');
   await app.register(compress, { global: true, threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
 
   let openApi: unknown;
   app.get('/openapi.json', async () => (openApi ??= publicOpenApi(publicContracts, options.config.IDEMPOTENCY_TTL_SECONDS)));
+  registerEventCatalogue(app, caller, services);
   registerDocs(app);
 
   await app.register(async (proxied) => {
     // Bodies pass through unparsed: the owning service validates them against its contract.
     proxied.removeContentTypeParser('application/json');
-    proxied.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    proxied.addContentTypeParser('application/json', { parseAs: 'buffer' }, utf8Text);
     registerProxyRoutes(proxied, publicContracts, deps);
   });
-  registerAdminRoutes(app, services, caller, deps);
-  registerConsoleApi(app, { contracts: publicContracts, caller, version: options.config.SERVICE_VERSION, onRequest: adminOnly(deps), logger });
+  const stopped = () => options.control?.stopped() ?? [];
+  registerAdminRoutes(app, services, caller, deps, stopped);
+  registerInsightRoutes(app, { services, caller, onRequest: adminOnly(deps) });
+  registerServiceControlRoutes(app, services, options.control, adminOnly(deps));
+  const traffic = registerTrafficRoutes(app, adminOnly(deps));
+  const operator = () => ({ traffic: traffic.status(), stopped: stopped() });
+  registerConsoleApi(app, { contracts: publicContracts, caller, version: options.config.SERVICE_VERSION, onRequest: adminOnly(deps), logger, operator });
 
   app.get('/healthz', async () => ({ status: 'ok', service: 'gateway' }));
   app.get('/readyz', async (request, reply) => {
@@ -101,8 +124,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     return sendProblem(reply, problems.unavailable('not ready', { extensions: { checks } }), request.url);
   });
   registerMetrics(app, services, caller, options.directory);
-  app.get('/', async (_request, reply) => reply.redirect('/console/'));
-  app.get('/console/', async (_request, reply) => reply.type('text/html; charset=utf-8').send(consolePage(services)));
+  await registerConsoleSite(app, options.consoleDir ?? defaultConsoleDir, services);
 
   const sweeper = setInterval(() => void idempotency.sweep().catch((error) => logger.warn({ err: error }, 'idempotency sweep failed')), SWEEP_INTERVAL_MS);
   sweeper.unref();

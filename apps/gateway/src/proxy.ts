@@ -18,6 +18,7 @@ import {
 } from '@agora/chassis';
 import type { TokenVerifier } from './auth.ts';
 import { readKey, requestHash, type IdempotencyStore, type StoredResponse } from './idempotency.ts';
+import { isSignIn, type LoginThrottle } from './login-throttle.ts';
 import type { Limiter } from './rate-limit.ts';
 import type { CatalogCache } from './shared-state.ts';
 
@@ -37,6 +38,8 @@ export interface ProxyDeps {
   idempotency: IdempotencyStore;
   /** Shared catalog read cache (split topology with Redis); absent, reads go straight through. */
   cache?: CatalogCache;
+  /** Failed sign-ins per account and address; absent, sign-ins are limited like any request. */
+  loginThrottle?: LoginThrottle;
   logger: Logger;
 }
 
@@ -47,6 +50,21 @@ function pick(headers: TransportResponse['headers']): Record<string, string> {
     if (typeof value === 'string') picked[name] = value;
   }
   return picked;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * A JSON body passes through as text, but only if it is UTF-8 (RFC 8259): undecodable bytes are
+ * refused here rather than turned into U+FFFD and stored as if the client had sent them.
+ */
+export function utf8Text(_request: FastifyRequest, body: Buffer | string, done: (error: Error | null, body?: string) => void): void {
+  if (typeof body === 'string') return done(null, body);
+  try {
+    done(null, strictUtf8.decode(body));
+  } catch {
+    done(problems.malformed('body: not valid UTF-8', { errors: [{ field: 'body', message: 'is not valid UTF-8' }] }));
+  }
 }
 
 /**
@@ -96,10 +114,12 @@ function executed(status: number): boolean {
 }
 
 async function handle(request: FastifyRequest, reply: FastifyReply, service: string, route: RouteDefinition, deps: ProxyDeps): Promise<FastifyReply> {
-  const fetch = async (): Promise<StoredResponse> => {
+  const forwarded = async (): Promise<StoredResponse> => {
     const response = await forward(request, service, deps);
     return { status: response.status, headers: pick(response.headers), body: response.body };
   };
+  const throttle = isSignIn(route) ? deps.loginThrottle : undefined;
+  const fetch = throttle ? () => throttle.attempt(request.ip, typeof request.body === 'string' ? request.body : undefined, forwarded) : forwarded;
   // GET only: a HEAD on the same route gets an empty body, which must never be cached for a GET.
   if (deps.cache && service === 'catalog' && request.method === 'GET' && route.access === 'public') {
     const { response, hit } = await deps.cache.read(request.url, fetch);

@@ -9,6 +9,8 @@ const WARN_EVERY_MS = 10_000;
 
 export interface SharedState {
   limiter: Limiter;
+  /** Another budget on the same Redis: its own keys, rate and burst (the sign-in throttle's). */
+  budget(name: string, perSecond: number, burst: number): Limiter;
   cache: CatalogCache;
   stop(): Promise<void>;
 }
@@ -34,20 +36,23 @@ export async function connectSharedState(options: { redisUrl: string; perSecond:
   const redis = connectRedis(options.redisUrl, 'agora-gateway', { onError: (error) => warn(error, 'Redis connection failed; reconnecting') });
   // Start connected when Redis is there; when it is not, start anyway on local state.
   await redisReady(redis, 2_000).catch((error) => options.logger.warn({ err: error }, 'Redis not reachable at start; serving from local state meanwhile'));
-  const bucket = new RedisTokenBucket(redis, { perSecond: options.perSecond, burst: options.burst, prefix: 'agora:rate:' });
-  const local = new RateLimiter(options.perSecond, options.burst);
-  const limiter: Limiter = {
-    async take(key) {
-      let answer: { allowed: boolean; retryAfterMs: number };
-      try {
-        answer = await bucket.take(key);
-      } catch (error) {
-        degraded('rate-limit', error);
-        return local.take(key);
-      }
-      if (!answer.allowed) throw rateLimited(options.perSecond, Math.max(1, Math.ceil(answer.retryAfterMs / 1000)));
-    },
+  const budget = (prefix: string, perSecond: number, burst: number): Limiter => {
+    const bucket = new RedisTokenBucket(redis, { perSecond, burst, prefix });
+    const local = new RateLimiter(perSecond, burst);
+    return {
+      async take(key) {
+        let answer: { allowed: boolean; retryAfterMs: number };
+        try {
+          answer = await bucket.take(key);
+        } catch (error) {
+          degraded('rate-limit', error);
+          return local.take(key);
+        }
+        if (!answer.allowed) throw rateLimited(perSecond, Math.max(1, Math.ceil(answer.retryAfterMs / 1000)));
+      },
+    };
   };
+  const limiter = budget('agora:rate:', options.perSecond, options.burst);
   const cache = new CatalogCache(new RedisReadCache<StoredResponse>(redis, { prefix: 'agora:catalog:', ttlSeconds: CACHE_TTL_SECONDS }), degraded);
   // Any catalog change anywhere (not only writes through this gateway) empties the cache.
   const subscription: SubscriptionHandle | undefined = options.bus?.subscribe({
@@ -58,6 +63,7 @@ export async function connectSharedState(options: { redisUrl: string; perSecond:
   });
   return {
     limiter,
+    budget: (name, perSecond, burst) => budget(`agora:${name}:`, perSecond, burst),
     cache,
     async stop() {
       await subscription?.stop();

@@ -23,7 +23,8 @@ export const ReservationResult = Type.Object({
   reason: Type.Union([Type.String(), Type.Null()]),
 });
 
-const ProductId = Type.Object({ productId: Type.String({ minLength: 1, maxLength: 64 }) });
+/** The catalog's rule for a product id, so no stock is kept under a name no product can have. */
+const ProductId = Type.Object({ productId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
 
 export const inventoryApi = defineApi('inventory', '1.0.0', {
   listStock: { method: 'GET', path: '/api/v1/inventory', access: 'admin', summary: 'Stock levels of every product', response: { 200: Type.Object({ items: Type.Array(StockLevel) }) } },

@@ -57,6 +57,11 @@ export const OrderDetails = Type.Object({
   updatedAt: Type.String(),
 });
 
+/** Orders of every user, for operators. */
+export const AdminOrderPage = Type.Object({
+  items: Type.Array(Type.Object({ id: Type.String(), status: OrderStatus, totalCents: Type.Integer(), currency: Type.String(), createdAt: Type.String(), userId: Type.String() })),
+});
+
 const OrderId = Type.Object({ id: Type.String({ minLength: 1, maxLength: 64 }) });
 
 export const ordersApi = defineApi('orders', '1.0.0', {
@@ -94,5 +99,13 @@ export const ordersApi = defineApi('orders', '1.0.0', {
     summary: 'Order, product names, payment and shipment in one response (read model)',
     params: OrderId,
     response: { 200: OrderDetails },
+  },
+  listAllOrders: {
+    method: 'GET',
+    path: '/api/v1/admin/orders',
+    access: 'admin',
+    summary: 'The newest orders of every user, for operators',
+    querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 20 })) }),
+    response: { 200: AdminOrderPage },
   },
 });

@@ -48,7 +48,7 @@ export function decide(order: OrderRow, fact: SagaFact): OrderChanges | null {
       return pending || order.status === 'CONFIRMED' ? { status: 'CANCELLED', reason: fact.reason } : null;
     case 'customer-cancel':
       if (order.status === 'CANCELLED') return null;
-      if (!pending) throw problems.conflict(`order ${order.id} is ${order.status} and can no longer be cancelled`, { extensions: { status: order.status } });
+      if (!pending) throw problems.conflict(`order ${order.id} is ${order.status} and can no longer be cancelled`, { extensions: { orderStatus: order.status } });
       return { status: 'CANCELLED', reason: 'cancelled-by-customer' };
   }
 }

@@ -27,6 +27,18 @@ function decodeCursor(cursor: string): [string, string] {
   throw problems.validation('querystring/cursor is not a cursor this API issued', { errors: [{ field: 'querystring/cursor', message: 'is not a valid cursor' }] });
 }
 
+/** Every user's newest orders, for operators watching the shop. */
+export async function listAllOrders(ctx: ServiceContext<OrdersDb>, limit: number) {
+  const rows = await ctx.db
+    .selectFrom('orders')
+    .select(['id', 'status', 'total_cents', 'currency', 'created_at', 'user_id'])
+    .orderBy('created_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return { items: rows.map((row) => ({ id: row.id, status: row.status, totalCents: Number(row.total_cents), currency: row.currency, createdAt: row.created_at, userId: row.user_id })) };
+}
+
 /** Newest first, keyset-paginated on (created_at, id) so pages stay stable while orders arrive. */
 export async function listOrders(ctx: ServiceContext<OrdersDb>, userId: string, limit: number, cursor: string | undefined) {
   let query = ctx.db

@@ -2,6 +2,7 @@ import { defineStorage, type Selectable } from '@agora/chassis';
 import { createOrders } from './migrations/001-orders.ts';
 import { createReadModel } from './migrations/002-read-model.ts';
 import { createSagas } from './migrations/003-sagas.ts';
+import { indexOrdersByTime } from './migrations/004-orders-by-time.ts';
 
 export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'SHIPPED' | 'CANCELLED';
 export type StockState = 'pending' | 'reserved' | 'rejected' | 'released';
@@ -78,4 +79,5 @@ export const ordersStorage = defineStorage<OrdersDb>({
   '001-orders': createOrders,
   '002-read-model': createReadModel,
   '003-sagas': createSagas,
+  '004-orders-by-time': indexOrdersByTime,
 });

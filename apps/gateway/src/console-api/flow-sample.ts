@@ -1,6 +1,7 @@
-import { chassisApi, flowCounters, metrics, type Caller, type ServiceFlow } from '@agora/chassis';
+import { chassisApi, flowCounters, metrics, servedRequests, type Caller, type ServiceFlow } from '@agora/chassis';
 import { BUS, GATEWAY, callEdge, eventEdge } from './edge-ids.ts';
 import type { RouteOwners } from './route-owners.ts';
+import { addServed } from './served-window.ts';
 
 const BREAKER_SEVERITY = ['closed', 'half-open', 'open'];
 
@@ -15,6 +16,8 @@ export interface FlowSample {
   outbox: Record<string, number>;
   /** Services with an instance that did not answer, or with none at all. */
   unreachable: string[];
+  /** Requests each instance answered, cumulative: `<service>|<instance id>|<field>` (see addServed). */
+  served: Map<string, number>;
 }
 
 export interface SampleSources {
@@ -29,7 +32,7 @@ export interface SampleSources {
  * gateway's own counters, keyed by instance so that instances can come, go and restart.
  */
 export async function sampleFlows(sources: SampleSources): Promise<FlowSample> {
-  const sample: FlowSample = { at: Date.now(), counters: new Map(), breakers: {}, outbox: {}, unreachable: [] };
+  const sample: FlowSample = { at: Date.now(), counters: new Map(), breakers: {}, outbox: {}, unreachable: [], served: new Map() };
   const remote = await Promise.all(
     sources.services.map(async (service) => {
       const answers = await sources.caller.callEach(chassisApi, 'flow', {}, { target: service }).catch(() => []);
@@ -52,6 +55,7 @@ function add(sample: FlowSample, flow: ServiceFlow): void {
   for (const call of flow.calls) count(callEdge(flow.service, call.target), call.count, call.errors);
   for (const event of flow.published) count(eventEdge(flow.service, BUS, event.type), event.count, 0);
   for (const event of flow.consumed) count(eventEdge(BUS, flow.service, event.type), event.count, event.errors);
+  addServed(sample.served, flow);
   // The gateway has no outbox of its own.
   if (flow.service !== GATEWAY) sample.outbox[flow.service] = (sample.outbox[flow.service] ?? 0) + flow.outboxPending;
   for (const [target, state] of Object.entries(flow.breakers)) {
@@ -63,7 +67,8 @@ function add(sample: FlowSample, flow: ServiceFlow): void {
 
 /**
  * The gateway's own flow: requests it served, by the service owning the route (5xx as errors), and
- * the calls its caller made (token keys, operator calls).
+ * the calls its caller made (token keys, operator calls). Its served requests are the API requests
+ * it routed, not the console's and operators' own.
  */
 async function gatewayFlow({ caller, owners, version }: SampleSources): Promise<ServiceFlow> {
   const own = await flowCounters(GATEWAY);
@@ -79,5 +84,6 @@ async function gatewayFlow({ caller, owners, version }: SampleSources): Promise<
     consumed: [],
     outboxPending: 0,
     breakers: caller.breakerStates(),
+    served: await servedRequests(GATEWAY, (method, route) => owners.ownerOf(method, route) !== undefined),
   };
 }

@@ -3,6 +3,8 @@ import type { Logger } from '@agora/chassis';
 import { CompletedTraces, type CompletedTrace } from './completed-traces.ts';
 import { CounterDeltas } from './counter-deltas.ts';
 import { sampleFlows, type FlowSample, type SampleSources } from './flow-sample.ts';
+import { ServedWindows, type ServiceRed } from './served-window.ts';
+import type { TrafficStatus } from '../traffic/traffic-status.ts';
 
 export const TICK_MS = 1_000;
 
@@ -20,7 +22,16 @@ export interface LiveTick {
   /** Requests that finished in the window beyond the ones listed in `traces`. */
   tracesOmitted: number;
   unreachable: string[];
+  /** Requests each service (and the gateway) answered in the window, over its instances; probes and operator calls left out. */
+  services: Record<string, ServiceRed>;
+  /** The operator's traffic generator, as `GET /api/v1/admin/traffic` answers. */
+  traffic: TrafficStatus;
+  /** Services an operator stopped (`POST /api/v1/admin/services/:service/stop`). */
+  stopped: string[];
 }
+
+/** What the operator changed, read at every tick. */
+export type OperatorState = () => Pick<LiveTick, 'traffic' | 'stopped'>;
 
 /**
  * Samples the system once a second while someone watches, and turns cumulative counters into
@@ -32,12 +43,14 @@ export class LiveSampler {
   readonly #sources: SampleSources;
   readonly #traces: CompletedTraces;
   readonly #logger: Logger;
+  readonly #operator: OperatorState;
   #run: AbortController | undefined;
 
-  constructor(sources: SampleSources, logger: Logger) {
+  constructor(sources: SampleSources, logger: Logger, operator: OperatorState) {
     this.#sources = sources;
     this.#traces = new CompletedTraces(sources.owners);
     this.#logger = logger;
+    this.#operator = operator;
   }
 
   start(onTick: (tick: LiveTick) => void): void {
@@ -56,15 +69,17 @@ export class LiveSampler {
 
   async #loop(stopped: AbortSignal, onTick: (tick: LiveTick) => void): Promise<void> {
     const deltas = new CounterDeltas();
+    const served = new ServedWindows();
     let previous: FlowSample | undefined;
     while (!stopped.aborted) {
       const started = Date.now();
       try {
         const sample = await sampleFlows(this.#sources);
         const moved = deltas.next(sample.counters, sample.at);
+        const red = served.next(sample.served, previous ? sample.at - previous.at : 0, sample.at);
         // A sample that finished after stop belongs to no one.
         if (stopped.aborted) return;
-        if (previous) onTick(this.#tick(sample, sample.at - previous.at, moved));
+        if (previous) onTick({ ...this.#tick(sample, sample.at - previous.at, moved), services: red });
         previous = sample;
       } catch (error) {
         this.#logger.warn({ err: error }, 'live console sample failed');
@@ -73,7 +88,7 @@ export class LiveSampler {
     }
   }
 
-  #tick(sample: FlowSample, intervalMs: number, moved: Map<string, number>): LiveTick {
+  #tick(sample: FlowSample, intervalMs: number, moved: Map<string, number>): Omit<LiveTick, 'services'> {
     const edges = new Map<string, { id: string; count: number; errors: number; rate: number }>();
     for (const [key, amount] of moved) {
       const [, id, field] = key.split('|') as [string, string, 'count' | 'errors'];
@@ -92,6 +107,7 @@ export class LiveSampler {
       traces,
       tracesOmitted: omitted,
       unreachable: sample.unreachable,
+      ...this.#operator(),
     };
   }
 }

@@ -1,6 +1,6 @@
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import type { ApiContract, Caller, Logger } from '@agora/chassis';
-import { LiveSampler } from './live-sampler.ts';
+import { LiveSampler, type OperatorState } from './live-sampler.ts';
 import { registerLiveStream } from './live-stream.ts';
 import { RouteOwners } from './route-owners.ts';
 import { ServiceDeclarations } from './service-declarations.ts';
@@ -15,6 +15,8 @@ export interface ConsoleApiOptions {
   /** Admin only, as every operator route. */
   onRequest: onRequestAsyncHookHandler;
   logger: Logger;
+  /** The traffic generator's status and the stopped services, for each live tick. */
+  operator: OperatorState;
 }
 
 /**
@@ -36,7 +38,7 @@ export function registerConsoleApi(app: FastifyInstance, options: ConsoleApiOpti
 
   app.get('/api/v1/admin/topology', { onRequest }, async () => topologyGraph({ instances: [gatewayInstance(app, version)], routes }, await declarations.gather()));
 
-  const sampler = new LiveSampler({ caller, services, owners: new RouteOwners(contracts), version }, options.logger);
+  const sampler = new LiveSampler({ caller, services, owners: new RouteOwners(contracts), version }, options.logger, options.operator);
   registerLiveStream(app, '/api/v1/admin/live', onRequest, sampler);
 }
 

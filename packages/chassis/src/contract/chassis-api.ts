@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { defineApi } from './api.ts';
+import { LogLine, LogQuery, SubjectEvents } from './insight-report.ts';
 import { Description, Flow } from './self-report.ts';
 
 export const Faults = Type.Object({
@@ -72,6 +73,22 @@ export const chassisApi = defineApi('chassis', '1.0.0', {
     access: 'internal',
     summary: "Cumulative calls and events along this service's edges, outbox pending and breaker states, for the live console",
     response: { 200: Flow },
+  },
+  logs: {
+    method: 'GET',
+    path: '/internal/v1/chassis/logs',
+    access: 'internal',
+    summary: "This instance's recent log lines of this service, oldest first, optionally of one trace",
+    querystring: LogQuery,
+    response: { 200: Type.Object({ items: Type.Array(LogLine) }) },
+  },
+  subjectEvents: {
+    method: 'GET',
+    path: '/internal/v1/chassis/subjects/:subject/events',
+    access: 'internal',
+    summary: "Events about one subject in this service's store: published (outbox), handled (inbox), dead-lettered",
+    params: Type.Object({ subject: Type.String({ minLength: 1, maxLength: 191 }) }),
+    response: { 200: SubjectEvents },
   },
   replayDeadLetters: {
     method: 'POST',

@@ -41,15 +41,16 @@ export class AppError extends Error {
     return this.status < 500 && this.status !== 408 && this.status !== 429;
   }
 
+  /** Extensions come first: they add members, and can never replace `type`, `status` or the others (RFC 9457). */
   toProblem(instance?: string): ProblemBody {
     return {
+      ...this.options.extensions,
       type: PROBLEM_BASE + this.code,
       title: this.title,
       status: this.status,
       ...(this.options.detail ? { detail: this.options.detail } : {}),
       ...(instance ? { instance } : {}),
       ...(this.options.errors ? { errors: this.options.errors } : {}),
-      ...this.options.extensions,
     };
   }
 }
@@ -68,9 +69,11 @@ export const problems = {
   methodNotAllowed: problem('method-not-allowed', 405, 'Method not allowed'),
   conflict: problem('conflict', 409, 'Conflict'),
   payloadTooLarge: problem('payload-too-large', 413, 'Payload too large'),
+  uriTooLong: problem('uri-too-long', 414, 'URI too long'),
   unsupportedMediaType: problem('unsupported-media-type', 415, 'Unsupported media type'),
   unprocessable: problem('unprocessable', 422, 'Unprocessable request'),
   rateLimited: problem('rate-limited', 429, 'Too many requests'),
+  headersTooLarge: problem('headers-too-large', 431, 'Request header fields too large'),
   internal: problem('internal', 500, 'Internal error'),
   badGateway: problem('bad-gateway', 502, 'Upstream failed'),
   unavailable: problem('unavailable', 503, 'Service unavailable'),

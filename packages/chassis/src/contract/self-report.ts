@@ -15,6 +15,16 @@ const instanceFields = {
 };
 const Instance = Type.Object(instanceFields);
 
+/** One route of the service's own API as callers see it (internal routes are not listed). */
+const ContractRoute = Type.Object({
+  operation: Type.String(),
+  method: Type.String(),
+  path: Type.String(),
+  access: Type.String({ description: 'public, user or admin' }),
+  summary: Type.String(),
+  deprecated: Type.Optional(Type.Boolean()),
+});
+
 export const Description = Type.Object({
   service: Type.String(),
   description: Type.String(),
@@ -25,6 +35,10 @@ export const Description = Type.Object({
   calls: Type.Array(Type.Object({ service: Type.String(), version: Type.String() })),
   publishes: Type.Array(Type.String()),
   consumes: Type.Array(Type.String()),
+  /** The service's HTTP contract: its version and routes. */
+  api: Type.Object({ version: Type.String(), routes: Type.Array(ContractRoute) }),
+  /** What `publishes` lists, with each event's description. */
+  events: Type.Array(Type.Object({ type: Type.String(), description: Type.String() })),
 });
 
 /**
@@ -40,8 +54,19 @@ export const Flow = Type.Object({
   consumed: Type.Array(Type.Object({ type: Type.String(), count: Type.Number(), errors: Type.Number() })),
   outboxPending: Type.Number(),
   breakers: Type.Record(Type.String(), Type.String()),
+  /**
+   * Requests the service answered (probes and operator calls left out): count, 5xx, total seconds,
+   * and the duration histogram's cumulative counts per finite upper bound `le` (seconds).
+   */
+  served: Type.Object({
+    count: Type.Number(),
+    errors: Type.Number(),
+    seconds: Type.Number(),
+    buckets: Type.Array(Type.Object({ le: Type.Number(), count: Type.Number() })),
+  }),
 });
 
 export type ServiceDescription = Static<typeof Description>;
 export type ServiceFlow = Static<typeof Flow>;
 export type InstanceIdentity = Static<typeof Instance>;
+export type ContractRouteSummary = Static<typeof ContractRoute>;

@@ -78,7 +78,7 @@ export function subscriptionFor<DB>(definition: ConsumerDefinition<DB>, runtime:
       try {
         await withSpan(runtime.service, `consume ${envelope.type}`, SpanKind.CONSUMER, { 'messaging.message.id': envelope.id, 'messaging.consumer': consumer, 'agora.subject': envelope.subject, 'agora.attempt': delivery.attempt }, async () => {
           checkContract(definition, envelope);
-          const handled = await runOnce(definition, runtime.context, consumer, envelope);
+          const handled = await runOnce(definition, runtime.context, consumer, envelope, delivery.attempt);
           runtime.logger.info({ consumer, eventId: envelope.id, type: envelope.type, subject: envelope.subject, attempt: delivery.attempt }, handled ? 'event handled' : 'event already handled');
           eventsConsumed.inc({ ...labels, outcome: handled ? 'ok' : 'duplicate' });
         }, contextFromTraceparent(envelope.traceparent));
@@ -114,11 +114,13 @@ export function checkContract(definition: ConsumerDefinition, envelope: EventEnv
 /**
  * Runs the handler with a context whose first transaction also writes the inbox row, so the effect
  * and "this event was handled" commit together. Returns false when another delivery got there first.
+ * `attempt` is the bus's delivery count, kept on the inbox row (unknown for an operator's replay).
  */
-export async function runOnce<DB>(definition: ConsumerDefinition<DB>, context: ServiceContext<DB, any>, consumer: string, envelope: EventEnvelope): Promise<boolean> {
+export async function runOnce<DB>(definition: ConsumerDefinition<DB>, context: ServiceContext<DB, any>, consumer: string, envelope: EventEnvelope, attempt?: number): Promise<boolean> {
   let recorded = false;
   const markHandled = async (trx: Kysely<any>) => {
-    const inserted = await insertOrIgnore(trx, 'inbox', { consumer, event_id: envelope.id, event_type: envelope.type, handled_at: new Date().toISOString() }, ['consumer', 'event_id']);
+    const row = { consumer, event_id: envelope.id, event_type: envelope.type, subject: envelope.subject, attempts: attempt ?? null, handled_at: new Date().toISOString() };
+    const inserted = await insertOrIgnore(trx, 'inbox', row, ['consumer', 'event_id']);
     if (inserted === 0) throw new AlreadyHandled();
   };
   const scoped: ServiceContext<DB, any> = {

@@ -24,7 +24,7 @@ export async function recordDeadLetter(db: Kysely<any>, consumer: string, envelo
   if (await isParked(db, consumer, envelope.id)) return false;
   await db
     .insertInto('dead_letters')
-    .values({ consumer, event_id: envelope.id, envelope: JSON.stringify(envelope), error: error.message || String(error), attempts, failed_at: new Date().toISOString() })
+    .values({ consumer, event_id: envelope.id, subject: envelope.subject, envelope: JSON.stringify(envelope), error: error.message || String(error), attempts, failed_at: new Date().toISOString() })
     .execute();
   return true;
 }

@@ -27,6 +27,6 @@ export async function appendToOutbox(trx: Kysely<any>, envelopes: EventEnvelope[
   if (envelopes.length === 0) return;
   await trx
     .insertInto('outbox')
-    .values(envelopes.map((envelope) => ({ id: envelope.id, type: envelope.type, envelope: JSON.stringify(envelope), created_at: envelope.time })))
+    .values(envelopes.map((envelope) => ({ id: envelope.id, type: envelope.type, subject: envelope.subject, envelope: JSON.stringify(envelope), created_at: envelope.time })))
     .execute();
 }

@@ -1,3 +1,5 @@
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import { AppError, problems } from '../contract/problems.ts';
@@ -27,6 +29,10 @@ function toAppError(error: FastifyError): AppError {
       return problems.malformed('body: a JSON body is required', { errors: [{ field: 'body', message: 'is required' }] });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return problems.malformed('body: not valid JSON', { errors: [{ field: 'body', message: 'is not valid JSON' }] });
+    case 'FST_ERR_BAD_URL':
+      return problems.malformed('the path is not valid percent-encoded UTF-8', { errors: [{ field: 'path', message: 'is not valid percent-encoding' }] });
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return problems.uriTooLong('a path parameter is longer than this API accepts', { errors: [{ field: 'path', message: 'has a parameter that is too long' }] });
   }
   if (error instanceof SyntaxError) return problems.malformed('body: not valid JSON', { errors: [{ field: 'body', message: 'is not valid JSON' }] });
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
@@ -43,6 +49,35 @@ function toAppError(error: FastifyError): AppError {
  */
 export function isStorageUnavailable(error: unknown): boolean {
   return isConnectionLost(error) || isPostgresRetriable(error) || isMysqlRetriable(error);
+}
+
+/** Fastify's errors raised before any route is found (an undecodable URL, an overlong path parameter), as problem+json. */
+export function frameworkErrors(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  // Answered outside every route's hooks, so the security headers are set here.
+  reply.header('x-content-type-options', 'nosniff');
+  void sendProblem(reply, toAppError(error), request.url.split('?')[0]);
+}
+
+/**
+ * What Node's HTTP parser refuses before Fastify sees a request (headers over the size limit, a
+ * request line that is not HTTP) is answered as problem+json too, then the connection is closed.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const problem =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? problems.headersTooLarge('the request headers are larger than this server accepts')
+      : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? new AppError('request-timeout', 408, 'Request timeout', { detail: 'the request was not received in time' })
+        : problems.malformed('the request is not valid HTTP');
+  const body = JSON.stringify(problem.toProblem());
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\ncontent-type: application/problem+json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
+        `x-content-type-options: nosniff\r\nconnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 /** Every error leaves as problem+json; 5xx are logged with their stack, which never reaches the client. */

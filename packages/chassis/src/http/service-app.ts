@@ -1,10 +1,13 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ApiContract } from '../contract/api.ts';
+import { asyncApiFor } from '../contract/asyncapi.ts';
+import type { EventDefinition } from '../contract/events.ts';
 import { openApiFor } from '../contract/openapi.ts';
 import { problems } from '../contract/problems.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { httpDuration, httpRequests, registry } from '../telemetry/metrics.ts';
-import { installProblemHandlers, sendProblem } from './problem-handler.ts';
+import { clientErrorHandler, frameworkErrors, installProblemHandlers, sendProblem } from './problem-handler.ts';
+import { installSecurityHeaders } from './security-headers.ts';
 import { serializerCompiler, validatorCompiler } from './validation.ts';
 
 /** RED per route: every answered request counted by route template and status, and timed. */
@@ -21,18 +24,21 @@ export interface AppOptions {
   description: string;
   /** Everything the service serves; its OpenAPI document is made from them. */
   contracts: ApiContract[];
+  /** The events it publishes and the ones its consumers take; its AsyncAPI document is made from them. */
+  events?: { publishes: EventDefinition[]; consumes: EventDefinition[] };
   logger: Logger;
   /** Dependencies reachable and migrations done. */
   readiness: () => Promise<Record<string, 'up' | 'down'>>;
   bodyLimitBytes?: number;
 }
 
-/** A Fastify instance with the chassis' defaults: strict validation, problem+json, RED metrics, health, OpenAPI. */
+/** A Fastify instance with the chassis' defaults: strict validation, problem+json, RED metrics, health, OpenAPI and AsyncAPI. */
 export async function createServiceApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? 64 * 1024, return503OnClosing: true, forceCloseConnections: 'idle' });
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? 64 * 1024, return503OnClosing: true, forceCloseConnections: 'idle', frameworkErrors, clientErrorHandler });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app, options.logger);
+  installSecurityHeaders(app);
 
   installHttpMetrics(app, options.service);
 
@@ -47,6 +53,14 @@ export async function createServiceApp(options: AppOptions): Promise<FastifyInst
   app.get('/openapi.json', async () => {
     document ??= openApiFor(options.contracts, { title: `Agora ${options.service}`, version: options.contracts[0]?.version ?? '1.0.0', description: options.description });
     return document;
+  });
+  let eventsDocument: unknown;
+  app.get('/asyncapi.json', async () => {
+    const { publishes = [], consumes = [] } = options.events ?? {};
+    eventsDocument ??= asyncApiFor({ title: `Agora ${options.service} events`, version: options.contracts[0]?.version ?? '1.0.0', description: options.description }, [...publishes, ...consumes], [
+      { service: options.service, publishes: publishes.map((event) => event.type), consumes: consumes.map((event) => event.type) },
+    ]);
+    return eventsDocument;
   });
   return app;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ServiceDirectory } from '../calls/client.ts';
-import { InProcessTransport, type Transport } from '../calls/transport.ts';
+import { InProcessTransport, type Transport, type TransportRequest, type TransportResponse } from '../calls/transport.ts';
+import { problems } from '../contract/problems.ts';
 import { SqliteEventBus } from '../events/sqlite-bus.ts';
 import type { ServiceDefinition } from './define-service.ts';
 import { ServiceRuntime, runtimeOptionsFor, type HostingOptions } from './runtime.ts';
@@ -8,23 +9,50 @@ import { ServiceRuntime, runtimeOptionsFor, type HostingOptions } from './runtim
 /** The embedded topology decides nothing beyond what every topology does. */
 export type EmbeddedOptions = HostingOptions;
 
-/** Services running in this process, reachable in-process by name. */
+/**
+ * Services running in this process, reachable in-process by name. A service taken out (suspended)
+ * has no live instance, exactly as a stopped process that withdrew from discovery in the split
+ * topology: calls to it fail with the same 503, so retries, breakers and fallbacks see the same.
+ */
 export class LocalDirectory implements ServiceDirectory {
   readonly #transports = new Map<string, Transport>();
+  readonly #out = new Set<string>();
   add(service: string, transport: Transport): void {
     this.#transports.set(service, transport);
   }
   transport(service: string): Transport {
     const transport = this.#transports.get(service);
     if (!transport) throw new Error(`service ${service} is not part of this topology`);
-    return transport;
+    return { request: (request: TransportRequest): Promise<TransportResponse> => (this.#out.has(service) ? Promise.reject(noLiveInstance(service)) : transport.request(request)) };
   }
+  instances(service: string): Transport[] {
+    return this.#out.has(service) ? [] : [this.transport(service)];
+  }
+  /** Calls to `service` fail from now on (`false`), or reach it again (`true`). */
+  setReachable(service: string, reachable: boolean): void {
+    if (reachable) this.#out.delete(service);
+    else this.#out.add(service);
+  }
+}
+
+/** What the split topology's directory answers for a service with no registered instance. */
+function noLiveInstance(service: string) {
+  return problems.unavailable(`no live instance of ${service}`, { headers: { 'retry-after': '1' } });
 }
 
 export interface EmbeddedSystem {
   runtimes: ServiceRuntime[];
   directory: LocalDirectory;
   bus: SqliteEventBus;
+  /**
+   * Takes a service out as if its process had stopped: unreachable for callers, its consumers and
+   * relay paused, not ready. Its database stays open. False when it was already out.
+   */
+  suspend(service: string): Promise<boolean>;
+  /** Brings a suspended service back: reachable, consuming, relaying. False when it was not out. */
+  resume(service: string): Promise<boolean>;
+  /** The services taken out now. */
+  suspended(): string[];
   stop(): Promise<void>;
 }
 
@@ -50,10 +78,37 @@ export async function startEmbedded(definitions: ServiceDefinition[], options: E
   const runtimes = started.map((result) => (result as PromiseFulfilledResult<ServiceRuntime>).value);
   for (const runtime of runtimes) directory.add(runtime.name, new InProcessTransport(runtime.app));
   for (const runtime of runtimes) runtime.start();
+  const pauses = new Map<string, Promise<void>>();
+  const runtimeOf = (service: string) => {
+    const runtime = runtimes.find((candidate) => candidate.name === service);
+    if (!runtime) throw new Error(`service ${service} is not part of this topology`);
+    return runtime;
+  };
   return {
     runtimes,
     directory,
     bus,
+    async suspend(service) {
+      const runtime = runtimeOf(service);
+      if (runtime.suspended) return false;
+      // Callers move on first, as a process withdraws from discovery before it drains.
+      directory.setReachable(service, false);
+      const pausing = runtime.suspend();
+      pauses.set(service, pausing);
+      await pausing;
+      return true;
+    },
+    async resume(service) {
+      const runtime = runtimeOf(service);
+      if (!runtime.suspended) return false;
+      // A resume during the pause waits for it, so consumers and relay never run twice.
+      await pauses.get(service);
+      if (!runtime.suspended) return false;
+      runtime.resume();
+      directory.setReachable(service, true);
+      return true;
+    },
+    suspended: () => runtimes.filter((runtime) => runtime.suspended).map((runtime) => runtime.name),
     async stop() {
       await Promise.all(runtimes.map((runtime) => runtime.stop()));
       await bus.close();

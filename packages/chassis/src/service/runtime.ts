@@ -22,6 +22,7 @@ import { deadLetters, registry } from '../telemetry/metrics.ts';
 import { recentSpans } from '../telemetry/tracing.ts';
 import type { ServiceContext, Tx } from './context.ts';
 import type { ServiceDefinition, ServiceParts, Worker } from './define-service.ts';
+import { contractReport, insightHandlers } from './insight-handlers.ts';
 
 export interface RuntimeOptions {
   dataDir: string;
@@ -94,6 +95,7 @@ export class ServiceRuntime {
   #faults: Faults = noFaults;
   readonly #identity: InstanceIdentity;
   #stopping = false;
+  #suspended = false;
 
   private constructor(init: {
     definition: ServiceDefinition;
@@ -155,6 +157,7 @@ export class ServiceRuntime {
       service: definition.name,
       description: definition.description,
       contracts: [definition.api],
+      events: { publishes: definition.publishes, consumes: (parts.consumers ?? []).flatMap((consumer) => consumer.events) },
       logger,
       readiness: () => runtime!.readiness(),
     });
@@ -204,7 +207,7 @@ export class ServiceRuntime {
   async readiness(): Promise<Record<string, 'up' | 'down'>> {
     const probe = async (check: () => Promise<void>) => check().then(() => 'up' as const, () => 'down' as const);
     return {
-      accepting: this.#stopping ? 'down' : 'up',
+      accepting: this.#stopping || this.#suspended ? 'down' : 'up',
       database: await probe(() => this.#database.ping()),
       bus: await probe(() => this.#options.bus.ping()),
     };
@@ -213,11 +216,41 @@ export class ServiceRuntime {
   /** Graceful stop: refuse new work, let consumers and workers finish, flush the outbox, close the database. */
   async stop(): Promise<void> {
     this.#stopping = true;
-    await Promise.all(this.#subscriptions.map((subscription) => subscription.stop()));
-    await Promise.all(this.#workers.map((worker) => worker.stop()));
-    await this.#relay.stop();
+    await this.#pause();
     await this.app.close();
     await this.#database.close();
+  }
+
+  /** Suspended by an operator (`suspend()`): not ready, moving no events. */
+  get suspended(): boolean {
+    return this.#suspended;
+  }
+
+  /**
+   * What a stopped process does, with the database and the HTTP app kept open: consumers and
+   * workers finish what they hold and stop (new events wait on the bus), the relay hands over what
+   * was committed and stops (later commits wait in the outbox), readiness says down. Making calls
+   * to it fail is the topology's part (its directory). `resume()` undoes it.
+   */
+  async suspend(): Promise<void> {
+    if (this.#suspended || this.#stopping) return;
+    this.#suspended = true;
+    await this.#pause();
+  }
+
+  /** Moves events again: waiting deliveries arrive, the outbox drains. */
+  resume(): void {
+    if (!this.#suspended || this.#stopping) return;
+    this.#suspended = false;
+    this.start();
+  }
+
+  async #pause(): Promise<void> {
+    const subscriptions = this.#subscriptions;
+    this.#subscriptions = [];
+    await Promise.all(subscriptions.map((subscription) => subscription.stop()));
+    await Promise.all(this.#workers.map((worker) => worker.stop()));
+    await this.#relay.stop();
   }
 
   async replayDeadLetters(): Promise<{ replayed: number; failed: number }> {
@@ -265,6 +298,7 @@ export class ServiceRuntime {
           calls: this.definition.dependsOn.map((api) => ({ service: api.service, version: api.version })),
           publishes: this.definition.publishes.map((event) => event.type),
           consumes: this.consumedEvents,
+          ...contractReport(this.definition),
         },
       }),
       flow: async () => ({
@@ -284,6 +318,7 @@ export class ServiceRuntime {
         return { status: 200, body: { items } };
       },
       replayDeadLetters: async () => ({ status: 200, body: await this.replayDeadLetters() }),
+      ...insightHandlers(this.name, db),
     };
   }
 }

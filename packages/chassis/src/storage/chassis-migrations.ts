@@ -1,9 +1,12 @@
+import { eventSubjects } from './chassis-event-subjects.ts';
 import { keyText, sequenceColumnType } from './column-types.ts';
 import type { ServiceMigration } from './migration.ts';
 
 /**
  * Tables every service gets from the chassis: the transactional outbox, the inbox that deduplicates
- * deliveries per consumer, and the dead-letter store. Names start with 000 so they run first.
+ * deliveries per consumer, and the dead-letter store. Names start with 000 so they run first on a
+ * new database; later chassis migrations (001-chassis-…) run among a service's own by name, and on
+ * a database that already has the service's migrations, after them (see `migrate`).
  */
 export const chassisMigrations: Record<string, ServiceMigration> = {
   '000-chassis-outbox': {
@@ -48,4 +51,5 @@ export const chassisMigrations: Record<string, ServiceMigration> = {
       await db.schema.createIndex('dead_letters_by_event').on('dead_letters').columns(['consumer', 'event_id']).execute();
     },
   },
+  '001-chassis-event-subjects': eventSubjects,
 };

@@ -141,7 +141,9 @@ async function migrate(db: Kysely<any>, dialect: SqlDialectName, migrations: Rec
         ]),
       ),
   };
-  const { error, results } = await new Migrator({ db, provider }).migrateToLatest();
+  // The chassis' migrations and the service's are two sequences merged by name: a chassis migration
+  // added later sorts before service migrations a database already ran, and must still run then.
+  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
     throw new Error(`migration ${failed ?? '?'} failed: ${(error as Error).message}`, { cause: error });

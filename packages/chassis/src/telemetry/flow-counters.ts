@@ -1,11 +1,14 @@
 import type { Counter } from 'prom-client';
 import { calls, eventsConsumed, eventsPublished, failedDeliveryOutcomes, outboxPending } from './metrics.ts';
+import { servedRequests, type ServedRequests } from './served-requests.ts';
 
 export interface FlowCounters {
   calls: Array<{ target: string; count: number; errors: number }>;
   published: Array<{ type: string; count: number }>;
   consumed: Array<{ type: string; count: number; errors: number }>;
   outboxPending: number;
+  /** Requests the service answered (its own routes, not probes or operator calls). */
+  served: ServedRequests;
 }
 
 /**
@@ -13,17 +16,19 @@ export interface FlowCounters {
  * can share a process (and its registry), so only series labelled with `service` count.
  */
 export async function flowCounters(service: string): Promise<FlowCounters> {
-  const [called, published, consumed, pending] = await Promise.all([
+  const [called, published, consumed, pending, served] = await Promise.all([
     sumBy(calls, service, 'target', (labels) => labels.outcome !== 'ok'),
     sumBy(eventsPublished, service, 'type', () => false),
     sumBy(eventsConsumed, service, 'type', (labels) => failedDeliveryOutcomes.has(String(labels.outcome))),
     outboxPending.get(),
+    servedRequests(service),
   ]);
   return {
     calls: called.map(({ key, count, errors }) => ({ target: key, count, errors })),
     published: published.map(({ key, count }) => ({ type: key, count })),
     consumed: consumed.map(({ key, count, errors }) => ({ type: key, count, errors })),
     outboxPending: pending.values.filter((value) => value.labels.service === service).reduce((sum, value) => sum + value.value, 0),
+    served,
   };
 }
 
