@@ -52,15 +52,26 @@ describe('deploy/Dockerfile', () => {
     assert.equal(base, `node:${nodeVersion}-bookworm-slim`);
     const froms = dockerfile.getFROMs();
     assert.ok(froms.length >= 2, 'multi-stage: dependencies, then the runtime');
-    for (const from of froms) assert.equal(from.getImage(), '${NODE_IMAGE}');
+    // Every stage starts from the pinned image or from a stage before it.
+    const stages: string[] = [];
+    for (const from of froms) {
+      assert.ok(from.getImage() === '${NODE_IMAGE}' || stages.includes(from.getImage() ?? ''), `FROM ${from.getImage()}`);
+      stages.push(from.getBuildStage() ?? '');
+    }
   });
 
   it('installs production dependencies only, from the lockfile, with no install scripts', () => {
     const installs = instructions.filter((instruction) => instruction.getKeyword() === 'RUN' && /\bnpm ci\b/.test(instruction.getArgumentsContent() ?? ''));
-    assert.equal(installs.length, 1);
-    const install = installs[0]!.getArgumentsContent() ?? '';
-    assert.match(install, /--omit=dev/);
-    assert.match(install, /--ignore-scripts/);
+    for (const install of installs) assert.match(install.getArgumentsContent() ?? '', /--ignore-scripts/);
+    // The runtime's node_modules comes from the one install without dev dependencies; the other
+    // install builds the console, of which only the static files reach the runtime.
+    const runtimeCopies = dockerfile.getCOPYs().filter((copy) => copy.getRange().start.line > dockerfile.getFROMs().at(-1)!.getRange().start.line);
+    const fromStage = (stage: string) => runtimeCopies.filter((copy) => copy.getFromFlag()?.getValue() === stage).map((copy) => argumentsOf(copy));
+    const moduleStage = runtimeCopies.find((copy) => argumentsOf(copy).includes('./node_modules'))?.getFromFlag()?.getValue();
+    const stageOf = (install: Instruction) => dockerfile.getFROMs().findLast((from) => from.getRange().start.line < install.getRange().start.line)?.getBuildStage();
+    assert.deepEqual(installs.filter((install) => stageOf(install) === moduleStage).map((install) => /--omit=dev/.test(install.getArgumentsContent() ?? '')), [true]);
+    for (const install of installs.filter((each) => stageOf(each) !== moduleStage)) assert.match(install.getArgumentsContent() ?? '', /--workspace=@agora\/console/);
+    assert.deepEqual(fromStage('console'), [['/app/apps/console/dist', './apps/console/dist']]);
     const copied = dockerfile.getCOPYs().flatMap((copy) => argumentsOf(copy).slice(0, -1));
     assert.ok(copied.includes('package-lock.json'), 'the lockfile is copied before npm ci');
   });

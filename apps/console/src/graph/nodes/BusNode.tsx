@@ -1,0 +1,23 @@
+import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { formatRate } from '../live-view.ts';
+import type { BusFlowNode } from '../model.ts';
+
+/** The event bus: a tall bar with a pair of handles level with each service's event lines. */
+export function BusNode({ id, data }: NodeProps<BusFlowNode>) {
+  return (
+    <div className={`node node-bus emphasis-${data.emphasis}`} data-testid={`node-${id}`} title={`event bus (${data.engine})`}>
+      {data.handles.map((handle) => (
+        <Handle key={`in:${handle.service}`} type="target" position={Position.Left} id={`in:${handle.service}`} style={{ top: handle.publishY }} isConnectable={false} />
+      ))}
+      {data.handles.map((handle) => (
+        <Handle key={`out:${handle.service}`} type="source" position={Position.Left} id={`out:${handle.service}`} style={{ top: handle.consumeY }} isConnectable={false} />
+      ))}
+      <div className="bus-text">
+        <span className="bus-title">event bus</span>
+        <span className="bus-meta">
+          {data.engine} · {formatRate(data.rate)}
+        </span>
+      </div>
+    </div>
+  );
+}
