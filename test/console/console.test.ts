@@ -109,6 +109,25 @@ describe(`live console in Chromium (${topology} topology)`, () => {
     await browser.screenshot(page, `${topology}-5-trace`);
   });
 
+  it('stopping shipping from the page holds orders back until it starts again', async () => {
+    await openTab(page, 'topology');
+    const toggle = page.locator(byTestId('chaos-shipping-stop'));
+    await toggle.click();
+    await waitUntil(page, 'shipping to show as stopped', async () => (await page.locator(byTestId('node-shipping')).getAttribute('data-state')) === 'stopped');
+    const alice = await api.token('alice@example.com', 'alice-password');
+    const placed = await api.request('POST', '/api/v1/orders', { token: alice, headers: { 'idempotency-key': randomUUID() }, body: checkout([{ productId: 'p-cable', quantity: 1 }]) });
+    assert.equal(placed.status, 202);
+    const orderId = (placed.body as { id: string }).id;
+    await api.waitForStatus(alice, orderId, ['CONFIRMED']);
+    await browser.screenshot(page, `${topology}-6-shipping-stopped`);
+    assert.equal(((await api.request('GET', `/api/v1/orders/${orderId}`, { token: alice })).body as { status: string }).status, 'CONFIRMED');
+
+    assert.equal(await toggle.getAttribute('data-running'), 'false');
+    await toggle.click();
+    await waitUntil(page, 'shipping to be up again', async () => (await page.locator(byTestId('node-shipping')).getAttribute('data-state')) === 'up');
+    await api.waitForStatus(alice, orderId, ['SHIPPED'], 30_000);
+  });
+
   it('refuses the operator actions to a customer (403)', async () => {
     const alice = await api.token('alice@example.com', 'alice-password');
     const attempts = [
@@ -127,7 +146,7 @@ describe(`live console in Chromium (${topology} topology)`, () => {
     await page.locator(byTestId('shop-add-p-cable')).click();
     await page.locator(byTestId('shop-checkout')).click();
     await waitUntil(page, 'the order to ship', async () => ((await page.locator(byTestId('shop-order-status')).textContent()) ?? '').includes('SHIPPED'));
-    await browser.screenshot(page, `${topology}-6-shop`);
+    await browser.screenshot(page, `${topology}-7-shop`);
     await page.locator(byTestId('shop-add-p-cable')).click();
     await page.locator(byTestId('shop-checkout-declined')).click();
     await waitUntil(page, 'the declined order to be cancelled', async () => ((await page.locator(byTestId('shop-order-status')).textContent()) ?? '').includes('CANCELLED'));
@@ -139,7 +158,7 @@ describe(`live console in Chromium (${topology} topology)`, () => {
     await narrow.locator(byTestId('graph')).waitFor();
     const overflow = (await narrow.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
     assert.ok(overflow <= 0, `no horizontal scrolling (${overflow} px too wide)`);
-    await browser.screenshot(narrow, `${topology}-7-narrow`);
+    await browser.screenshot(narrow, `${topology}-8-narrow`);
 
     // Tab from the top of the page to the sagas tab, and open it with Enter.
     let reached = false;
