@@ -28,6 +28,7 @@ const SPLIT = ['postgresql', 'nats-server', 'redis-server'];
  */
 const SERVERS: Record<string, readonly string[]> = {
   typecheck: [],
+  'typecheck:console': [],
   'lint:deps': [],
   'test:deploy': ['prometheus'],
   'test:unit': ['postgresql', 'mariadb-server', 'nats-server', 'redis-server', 'rabbitmq-server'],
@@ -37,6 +38,9 @@ const SERVERS: Record<string, readonly string[]> = {
   'test:e2e:orchestration': [],
   'test:e2e:verify': [],
   'test:e2e:split': SPLIT,
+  // The browser is the runner image's Chrome (CHROMIUM_PATH); locally, Debian's chromium.
+  'test:console': [],
+  'test:console:split': SPLIT,
   'test:e2e:polyglot': [...SPLIT, 'rabbitmq-server', 'mariadb-server'],
   'test:split': SPLIT,
 };
