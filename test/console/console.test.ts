@@ -109,6 +109,31 @@ describe(`live console in Chromium (${topology} topology)`, () => {
     await browser.screenshot(page, `${topology}-5-trace`);
   });
 
+  it("clicking a service shows its health, RED metrics, contract, instances and a trace's logs", async () => {
+    const alice = await api.token('alice@example.com', 'alice-password');
+    const placed = await api.request('POST', '/api/v1/orders', { token: alice, headers: { 'idempotency-key': randomUUID() }, body: checkout([{ productId: 'p-cable', quantity: 1 }]) });
+    const traceId = placed.headers.get('x-trace-id') ?? '';
+    assert.match(traceId, /^[0-9a-f]{32}$/);
+
+    await openTab(page, 'topology');
+    await page.locator(byTestId('node-orders')).click();
+    const panel = page.locator(byTestId('service-panel'));
+    await panel.waitFor();
+    assert.equal(await panel.getAttribute('data-service'), 'orders');
+    await waitUntil(page, 'readiness', async () => (await page.locator(byTestId('service-ready')).textContent()) === 'ready');
+    await page.locator(byTestId('service-red')).waitFor();
+    await waitUntil(page, 'the contract', async () => ((await page.locator(byTestId('service-contract')).textContent()) ?? '').includes('/api/v1/orders'));
+    const contract = (await page.locator(byTestId('service-contract')).textContent()) ?? '';
+    for (const expected of ['order.created.v1', 'payment.captured.v1']) assert.ok(contract.includes(expected), `the contract lists ${expected}`);
+    assert.ok((await page.locator(`${byTestId('service-instances')} tbody tr`).count()) >= 1, 'at least one instance is listed');
+
+    await page.locator(byTestId('service-logs-trace')).fill(traceId);
+    await page.locator(byTestId('service-logs-load')).click();
+    await waitUntil(page, "the order's log lines", async () => (await page.locator(byTestId('log-line')).count()) > 0);
+    await browser.screenshot(page, `${topology}-6-service-panel`);
+    await page.locator(byTestId('service-panel-close')).click();
+  });
+
   it('stopping shipping from the page holds orders back until it starts again', async () => {
     await openTab(page, 'topology');
     const toggle = page.locator(byTestId('chaos-shipping-stop'));
@@ -119,7 +144,7 @@ describe(`live console in Chromium (${topology} topology)`, () => {
     assert.equal(placed.status, 202);
     const orderId = (placed.body as { id: string }).id;
     await api.waitForStatus(alice, orderId, ['CONFIRMED']);
-    await browser.screenshot(page, `${topology}-6-shipping-stopped`);
+    await browser.screenshot(page, `${topology}-7-shipping-stopped`);
     assert.equal(((await api.request('GET', `/api/v1/orders/${orderId}`, { token: alice })).body as { status: string }).status, 'CONFIRMED');
 
     assert.equal(await toggle.getAttribute('data-running'), 'false');
@@ -146,10 +171,19 @@ describe(`live console in Chromium (${topology} topology)`, () => {
     await page.locator(byTestId('shop-add-p-cable')).click();
     await page.locator(byTestId('shop-checkout')).click();
     await waitUntil(page, 'the order to ship', async () => ((await page.locator(byTestId('shop-order-status')).textContent()) ?? '').includes('SHIPPED'));
-    await browser.screenshot(page, `${topology}-7-shop`);
+    await browser.screenshot(page, `${topology}-8-shop`);
     await page.locator(byTestId('shop-add-p-cable')).click();
     await page.locator(byTestId('shop-checkout-declined')).click();
     await waitUntil(page, 'the declined order to be cancelled', async () => ((await page.locator(byTestId('shop-order-status')).textContent()) ?? '').includes('CANCELLED'));
+
+    // Its saga shows the compensation.
+    const declinedId = ((await page.locator(byTestId('shop-order-id')).textContent()) ?? '').trim();
+    assert.match(declinedId, /^o-/);
+    await openTab(page, 'sagas');
+    await page.locator(byTestId('saga-order-input')).fill(declinedId);
+    await page.locator(byTestId('saga-order-input')).press('Enter');
+    await waitUntil(page, 'a compensation step', async () => (await page.locator(`${byTestId('saga-step')}[data-compensation="true"]`).count()) > 0);
+    assert.ok(((await page.locator(byTestId('saga-timeline')).textContent()) ?? '').includes('payment.declined'), 'the timeline shows the decline');
   });
 
   it('fits a narrow window and is reachable from the keyboard', async () => {
@@ -158,7 +192,7 @@ describe(`live console in Chromium (${topology} topology)`, () => {
     await narrow.locator(byTestId('graph')).waitFor();
     const overflow = (await narrow.evaluate('document.documentElement.scrollWidth - window.innerWidth')) as number;
     assert.ok(overflow <= 0, `no horizontal scrolling (${overflow} px too wide)`);
-    await browser.screenshot(narrow, `${topology}-8-narrow`);
+    await browser.screenshot(narrow, `${topology}-9-narrow`);
 
     // Tab from the top of the page to the sagas tab, and open it with Enter.
     let reached = false;

@@ -40,6 +40,7 @@ const SERVERS: Record<string, readonly string[]> = {
   'test:e2e:split': SPLIT,
   // The browser is the runner image's Chrome (CHROMIUM_PATH); locally, Debian's chromium.
   'test:console': [],
+  'test:security': [],
   'test:console:split': SPLIT,
   'test:e2e:polyglot': [...SPLIT, 'rabbitmq-server', 'mariadb-server'],
   'test:split': SPLIT,

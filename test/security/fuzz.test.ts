@@ -14,7 +14,7 @@ import { checkout } from '../support/client.ts';
  * with `npm run test:security -- --full` or AGORA_FUZZ_FULL=1.
  */
 const FULL = process.argv.includes('--full') || process.env.AGORA_FUZZ_FULL === '1';
-const RUNS = Math.max(FULL ? 500 : 1, Number(process.env.AGORA_FUZZ_RUNS ?? (FULL ? 500 : 25)));
+const RUNS = Math.max(FULL ? 500 : 1, Number(process.env.AGORA_FUZZ_RUNS ?? (FULL ? 500 : 50)));
 const SEED = Number(process.env.AGORA_FUZZ_SEED ?? 20_260_601);
 const BODY_LIMIT = 64 * 1024;
 
@@ -37,7 +37,7 @@ describe(`fuzzing every operation of /openapi.json (seed ${SEED}, ${RUNS} refuse
   let operations: Operation[];
   let fixtures: Fixtures;
   let users: Record<string, string>;
-  let before_: Awaited<ReturnType<typeof settledState>>;
+  let initial: Awaited<ReturnType<typeof settledState>>;
 
   before(async () => {
     // Wrong passwords are part of the input here; the sign-in throttle is tested in owasp-api.test.ts.
@@ -76,7 +76,7 @@ describe(`fuzzing every operation of /openapi.json (seed ${SEED}, ${RUNS} refuse
       operation.access = answer.status === 403 ? 'admin' : 'user';
     }
     users = { customer: customer.token, admin };
-    before_ = await settledState(shop.api, admin, users);
+    initial = await settledState(shop.api, admin, users);
     console.log(`fuzz: seed ${SEED}; ${RUNS} refused and ${RUNS} in-schema cases per operation${FULL ? ' (full run)' : ' (AGORA_FUZZ_FULL=1 or --full for 500 each)'}`);
   });
   after(() => shop?.stop());
@@ -108,7 +108,7 @@ describe(`fuzzing every operation of /openapi.json (seed ${SEED}, ${RUNS} refuse
 
   it('changed nothing: products, stock, orders, ledger and published events as before', async () => {
     const now = await settledState(shop.api, fixtures.tokens.admin, users);
-    assert.deepEqual(now, before_);
+    assert.deepEqual(now, initial);
   });
 
   describe('input within the schema, by anyone: never a 5xx, every success as documented', () => {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   AppError,
   isStorageUnavailable,
+  loggableUrl,
   PRINCIPAL_HEADER,
   SpanKind,
   contextFromTraceparent,
@@ -178,7 +179,7 @@ export function registerProxyRoutes(app: FastifyInstance, contracts: ApiContract
                 deps.logger.error({ err: error, service: contract.service }, 'forwarding failed');
                 return sendProblem(reply, problems.badGateway(`${contract.service} could not be reached`), request.url);
               } finally {
-                deps.logger.info({ method: request.method, url: request.url, route: route.path, status: reply.statusCode }, 'request');
+                deps.logger.info({ method: request.method, url: loggableUrl(request.url), route: route.path, status: reply.statusCode }, 'request');
               }
             },
             contextFromTraceparent(typeof incoming === 'string' ? incoming : undefined),

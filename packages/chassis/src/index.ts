@@ -29,6 +29,7 @@ export { isUniqueViolation } from './storage/sql-errors.ts';
 export { openServiceDatabase, type ServiceDatabase } from './storage/database.ts';
 export type { ServiceMigration, MigrationContext, SqlDialectName } from './storage/database.ts';
 export { installTracing, flushTracing, recentSpans, watchSpans, withSpan, currentTraceparent, contextFromTraceparent, activeTraceIds, SpanKind, type SpanRecord } from './telemetry/tracing.ts';
+export { loggableUrl } from './telemetry/loggable-url.ts';
 export { rootLogger, serviceLogger, recentLogs, type Logger } from './telemetry/logger.ts';
 export * as metrics from './telemetry/metrics.ts';
 export { registry, aggregateMetrics } from './telemetry/metrics.ts';

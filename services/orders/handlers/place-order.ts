@@ -9,6 +9,8 @@ import { priceProducts } from './pricing.ts';
 import type { OrdersConfig } from './config.ts';
 
 const MAX_KEY_LENGTH = 255;
+/** Amounts are stored as 32-bit integers of cents on every database; a larger order is refused rather than failed by the database. */
+export const MAX_TOTAL_CENTS = 2_147_483_647;
 
 export function requireIdempotencyKey(header: string | string[] | undefined): string {
   const key = typeof header === 'string' ? header.trim() : '';
@@ -49,6 +51,9 @@ export async function placeOrder(ctx: ServiceContext<OrdersDb, OrdersConfig>, us
   if (currencies.size > 1) throw problems.unprocessable('all items of an order must have the same currency');
   const items = lines.map(({ currency: _currency, ...line }) => line);
   const totalCents = items.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
+  if (totalCents > MAX_TOTAL_CENTS) {
+    throw problems.unprocessable(`the order totals ${totalCents} cents, more than one order may (${MAX_TOTAL_CENTS})`, { errors: [{ field: 'body/items', message: 'add up to more than one order may total' }] });
+  }
   const now = new Date().toISOString();
   const order: OrderRow = {
     id: `o-${randomUUID()}`,

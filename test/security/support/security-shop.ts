@@ -63,7 +63,7 @@ export class SecurityShop {
     const secrets = [...this.#secrets].flatMap((secret) => {
       // A JWT's signature alone identifies it; so does its payload.
       const parts = secret.split('.');
-      return parts.length === 3 ? [secret, parts[1]!, parts[2]!] : [secret];
+      return (parts.length === 3 ? [secret, parts[1]!, parts[2]!] : [secret]).filter((part) => part.length >= 8);
     });
     for (const entry of this.shop.logs) {
       const line = JSON.stringify(entry);
@@ -76,13 +76,27 @@ export class SecurityShop {
     return this.#secrets.size;
   }
 
+  #stopped: Promise<void> | undefined;
+
+  /** Stops the shop once and waits until its last log line has been read. */
   stop(): Promise<void> {
-    return this.shop.stop();
+    this.#stopped ??= (async () => {
+      const output = this.shop.child.stdout!;
+      const drained = output.closed ? Promise.resolve() : new Promise<void>((resolve) => output.once('close', () => resolve()));
+      await this.shop.stop();
+      await drained;
+      await new Promise((resolve) => setImmediate(resolve));
+    })();
+    return this.#stopped;
   }
 }
 
-/** The assertion every security test file ends with. */
-export function assertNothingLeaked(shop: SecurityShop): void {
+/**
+ * The test every security file ends with: the shop is stopped (so every line it wrote, shutdown
+ * included, has been read) and no line holds a secret the file used.
+ */
+export async function assertNothingLeaked(shop: SecurityShop): Promise<void> {
+  await shop.stop();
   assert.ok(shop.shop.logs.length > 0, 'the shop wrote no log lines to check');
   const leaks = shop.leaks();
   assert.deepEqual(leaks, [], `secrets in ${leaks.length} log lines`);

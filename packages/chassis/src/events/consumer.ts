@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { check } from '../contract/schema-check.ts';
 import type { EnvelopeOf, EventData, EventDefinition, EventEnvelope } from '../contract/events.ts';
@@ -63,6 +64,15 @@ export function subscriptionFor<DB>(definition: ConsumerDefinition<DB>, runtime:
     types: definition.events.map((event) => event.type),
     concurrency: definition.concurrency ?? runtime.concurrency,
     async handle(envelope: EventEnvelope, delivery: Delivery): Promise<void> {
+      const malformed = malformation(envelope);
+      if (malformed) {
+        // Not an envelope (no id to deduplicate by, no type to route): parked at once, never handled.
+        const parked = quarantined(envelope);
+        if (await recordDeadLetter(db, consumer, parked, new AppError('poison-event', 422, 'Malformed event', { detail: malformed }), delivery.attempt)) deadLetters.inc({ service: runtime.service });
+        eventsConsumed.inc({ service: runtime.service, consumer, type: parked.type, outcome: 'dead-lettered' });
+        runtime.logger.error({ consumer, eventId: parked.id, attempt: delivery.attempt, reason: malformed }, 'malformed event dead-lettered');
+        return;
+      }
       const labels = { service: runtime.service, consumer, type: envelope.type };
       const seen = await db.selectFrom('inbox').select('event_id').where('consumer', '=', consumer).where('event_id', '=', envelope.id).executeTakeFirst();
       if (seen) {
@@ -98,6 +108,26 @@ export function subscriptionFor<DB>(definition: ConsumerDefinition<DB>, runtime:
       }
     },
   };
+}
+
+/** What makes a message from the bus unusable as an envelope, if anything. */
+function malformation(envelope: unknown): string | undefined {
+  if (typeof envelope !== 'object' || envelope === null || Array.isArray(envelope)) return 'the message is not an event envelope';
+  const { id, type } = envelope as Record<string, unknown>;
+  if (typeof id !== 'string' || id === '') return 'the envelope has no id';
+  if (typeof type !== 'string' || type === '') return 'the envelope has no type';
+  return undefined;
+}
+
+/**
+ * A malformed message wrapped as an envelope for the dead-letter store: the message itself is its
+ * data, and its id is derived from its content, so a redelivered copy is parked once.
+ */
+function quarantined(message: unknown): EventEnvelope {
+  const fields = typeof message === 'object' && message !== null ? (message as Record<string, unknown>) : {};
+  const text = JSON.stringify(message) ?? String(message);
+  const id = typeof fields.id === 'string' && fields.id !== '' ? fields.id : `malformed-${createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+  return { id, type: typeof fields.type === 'string' && fields.type !== '' ? fields.type : 'unknown', source: 'unknown', subject: '', time: new Date().toISOString(), data: message };
 }
 
 /** Refuses, as terminal, an event this consumer does not take or whose payload breaks its schema. */

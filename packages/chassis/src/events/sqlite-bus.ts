@@ -7,6 +7,18 @@ import type { EventBus, Subscription, SubscriptionHandle } from './bus.ts';
 
 const MAX_BACKOFF_MS = 30_000;
 
+/**
+ * A stored message as the consumer gets it; text that is not JSON is handed on as it is, for the
+ * consumer to park as malformed, rather than stopping the stream (and the process) at that row.
+ */
+function readEnvelope(text: string): EventEnvelope {
+  try {
+    return JSON.parse(text) as EventEnvelope;
+  } catch {
+    return text as unknown as EventEnvelope;
+  }
+}
+
 export interface SqliteBusOptions {
   path: string;
   /** Deliver every message twice (verification mode: proves every consumer idempotent). */
@@ -85,7 +97,7 @@ export class SqliteEventBus implements EventBus {
         await this.#idle(types, setWake);
         continue;
       }
-      const delivered = await Promise.all(rows.map((row) => this.#deliver(subscription, JSON.parse(row.envelope) as EventEnvelope, running)));
+      const delivered = await Promise.all(rows.map((row) => this.#deliver(subscription, readEnvelope(row.envelope), running)));
       // A batch is acknowledged as a whole; a stop in the middle leaves it to be delivered again.
       if (delivered.every(Boolean)) {
         cursor = rows[rows.length - 1]!.seq;

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ErrorObject } from 'ajv';
 import { AppError, problems } from '../contract/problems.ts';
+import { loggableUrl } from '../telemetry/loggable-url.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { isConnectionLost, isMysqlRetriable, isPostgresRetriable } from '../storage/sql-errors.ts';
 import { fieldOf } from './validation.ts';
@@ -84,7 +85,7 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Dup
 export function installProblemHandlers(app: FastifyInstance, logger: Logger): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const problem = toAppError(error);
-    if (problem.status >= 500) logger.error({ err: error, method: request.method, url: request.url }, 'request failed');
+    if (problem.status >= 500) logger.error({ err: error, method: request.method, url: loggableUrl(request.url) }, 'request failed');
     return sendProblem(reply, problem, request.url.split('?')[0]);
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problems.notFound(`no route ${request.method} ${request.url.split('?')[0]}`), request.url.split('?')[0]));

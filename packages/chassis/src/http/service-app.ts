@@ -8,6 +8,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import { httpDuration, httpRequests, registry } from '../telemetry/metrics.ts';
 import { clientErrorHandler, frameworkErrors, installProblemHandlers, sendProblem } from './problem-handler.ts';
 import { installSecurityHeaders } from './security-headers.ts';
+import { refuseNulCharacters } from './nul-characters.ts';
 import { serializerCompiler, validatorCompiler } from './validation.ts';
 
 /** RED per route: every answered request counted by route template and status, and timed. */
@@ -39,6 +40,7 @@ export async function createServiceApp(options: AppOptions): Promise<FastifyInst
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app, options.logger);
   installSecurityHeaders(app);
+  refuseNulCharacters(app);
 
   installHttpMetrics(app, options.service);
 
