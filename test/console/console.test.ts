@@ -29,6 +29,27 @@ async function waitUntil(page: Page, what: string, check: () => Promise<boolean>
   }
 }
 
+/** Every edge of the graph is drawn (a line per edge, as many as at the start) and the gateway → orders rate shows. */
+async function assertEdgesDrawn(page: Page, expected: number, when: string): Promise<void> {
+  assert.equal(await page.locator('.react-flow__edge').count(), expected, `every edge is drawn ${when}`);
+  assert.ok(await page.locator(byTestId('edge-rate-call:gateway->orders')).isVisible(), `the gateway → orders rate shows ${when}`);
+}
+
+/** For `ms`, the animation frames in which the graph drew fewer than `expected` edges (each tick rebuilds the graph). */
+async function framesMissingEdges(page: Page, ms: number, expected: number): Promise<number> {
+  // A string: this runs in the page, and the tests are type-checked without the DOM's types.
+  return (await page.evaluate(`new Promise((resolve) => {
+    const end = performance.now() + ${ms};
+    let missing = 0;
+    const frame = () => {
+      if (document.querySelectorAll('.react-flow__edge').length < ${expected}) missing++;
+      if (performance.now() < end) requestAnimationFrame(frame);
+      else resolve(missing);
+    };
+    requestAnimationFrame(frame);
+  })`)) as number;
+}
+
 async function openTab(page: Page, name: string): Promise<void> {
   await page.locator(byTestId(`tab-${name}`)).click();
 }
@@ -38,6 +59,8 @@ describe(`live console in Chromium (${topology} topology)`, () => {
   let browser: ConsoleBrowser;
   let page: Page;
   let api: ShopClient;
+  /** Edges drawn once the graph is up: later states must still show every one of them. */
+  let edgesDrawn = 0;
 
   before(async () => {
     shop = await launchShop();
@@ -60,6 +83,9 @@ describe(`live console in Chromium (${topology} topology)`, () => {
     }
     await page.locator(byTestId('node-gateway')).waitFor();
     await page.locator(byTestId('node-bus')).waitFor();
+    await page.locator(byTestId('edge-rate-call:gateway->orders')).waitFor();
+    edgesDrawn = await page.locator('.react-flow__edge').count();
+    assert.ok(edgesDrawn > services.length, `calls, storage and events are drawn (${edgesDrawn} edges)`);
     await browser.screenshot(page, `${topology}-1-topology`);
   });
 
@@ -71,6 +97,7 @@ describe(`live console in Chromium (${topology} topology)`, () => {
     await waitUntil(page, 'catalog requests to rise', async () => (await numberIn(page, 'service-requests-catalog')) > (Number.isNaN(before) ? 0 : before));
     await waitUntil(page, 'a request dot on an edge', async () => (await page.locator(byTestId('edge-dot')).count()) > 0);
     await waitUntil(page, 'checkouts by the generator', async () => (await numberIn(page, 'traffic-count-checkout')) > 0);
+    assert.equal(await framesMissingEdges(page, 3000, edgesDrawn), 0, 'no frame loses edges while the ticks update the graph');
     await browser.screenshot(page, `${topology}-2-traffic`);
   });
 
@@ -131,6 +158,7 @@ describe(`live console in Chromium (${topology} topology)`, () => {
     await page.locator(byTestId('service-logs-load')).click();
     await waitUntil(page, "the order's log lines", async () => (await page.locator(byTestId('log-line')).count()) > 0);
     await browser.screenshot(page, `${topology}-6-service-panel`);
+    await assertEdgesDrawn(page, edgesDrawn, 'beside the service panel');
     await page.locator(byTestId('service-panel-close')).click();
   });
 
@@ -144,13 +172,17 @@ describe(`live console in Chromium (${topology} topology)`, () => {
     assert.equal(placed.status, 202);
     const orderId = (placed.body as { id: string }).id;
     await api.waitForStatus(alice, orderId, ['CONFIRMED']);
+    // Its events wait on the bus while it is down, and the page says how many.
+    await waitUntil(page, 'events waiting for shipping', async () => (await numberIn(page, 'waiting-shipping')) > 0);
     await browser.screenshot(page, `${topology}-7-shipping-stopped`);
+    await assertEdgesDrawn(page, edgesDrawn, 'with shipping stopped');
     assert.equal(((await api.request('GET', `/api/v1/orders/${orderId}`, { token: alice })).body as { status: string }).status, 'CONFIRMED');
 
     assert.equal(await toggle.getAttribute('data-running'), 'false');
     await toggle.click();
     await waitUntil(page, 'shipping to be up again', async () => (await page.locator(byTestId('node-shipping')).getAttribute('data-state')) === 'up');
     await api.waitForStatus(alice, orderId, ['SHIPPED'], 30_000);
+    await waitUntil(page, 'the waiting events to drain', async () => (await numberIn(page, 'waiting-shipping')) === 0);
   });
 
   it('refuses the operator actions to a customer (403)', async () => {

@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { parse } from 'yaml';
+import { parseServiceTokenKey } from '@agora/chassis/split';
 import { services } from '../../topology.ts';
 
 interface ComposeService {
@@ -65,6 +66,14 @@ describe('deploy/compose.yaml', () => {
     assert.equal(gateway.environment?.PORT, '8080');
     assert.equal(gateway.environment?.REDIS_URL, 'redis://redis:6379');
     assert.ok(gateway.ports?.includes('8080:8080'), 'the gateway is published on 8080');
+  });
+
+  it('gives every workload the same Ed25519 service-token key', () => {
+    const keys = new Set(workloads.map((name) => serviceOf(name).environment?.SERVICE_TOKEN_KEY));
+    assert.equal(keys.size, 1, 'one key for the deployment');
+    const [key] = keys;
+    assert.ok(key, 'SERVICE_TOKEN_KEY is set');
+    assert.doesNotThrow(() => parseServiceTokenKey(key));
   });
 
   it('creates a database for every workload', () => {

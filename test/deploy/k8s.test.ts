@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, it } from 'node:test';
 import { Deployment, type IDeployment } from 'kubernetes-models/apps/v1/Deployment';
 import { HorizontalPodAutoscaler } from 'kubernetes-models/autoscaling/v2/HorizontalPodAutoscaler';
@@ -21,6 +21,7 @@ import { Namespace } from 'kubernetes-models/v1/Namespace';
 import type { IProbe } from 'kubernetes-models/v1/Probe';
 import { Secret } from 'kubernetes-models/v1/Secret';
 import { Service } from 'kubernetes-models/v1/Service';
+import { ServiceAccount } from 'kubernetes-models/v1/ServiceAccount';
 import { publicContracts } from '../../apps/gateway/src/routes-table.ts';
 import { driftOf, writeFiles } from '../../deploy/k8s/generator/files.ts';
 import { podLabels } from '../../deploy/k8s/generator/labels.ts';
@@ -188,6 +189,7 @@ for (const overlay of OVERLAYS) {
         assert.equal(env.get('ADVERTISE_HOST')?.valueFrom?.fieldRef?.fieldPath, gateway ? undefined : 'status.podIP', workload.name);
         assert.match(env.get('DATABASE_URL')?.valueFrom?.secretKeyRef?.name ?? '', new RegExp(`^${workload.name}-database(-[a-z0-9]+)?$`));
         assert.equal(env.has('REDIS_URL'), gateway, `${workload.name}: only the gateway uses Redis`);
+        assert.deepEqual(env.get('SERVICE_TOKEN_KEY')?.valueFrom?.secretKeyRef?.key, 'jwk', `${workload.name}: the service-token key`);
         for (const shared of ['NATS_URL', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'AGORA_SEED', 'LOG_LEVEL']) assert.ok(env.get(shared)?.valueFrom?.configMapKeyRef, `${workload.name}: ${shared}`);
       }
     });
@@ -202,7 +204,7 @@ for (const overlay of OVERLAYS) {
           if (!secretRef) continue;
           if (overlay === 'dev' && secrets.find((secret) => secret.metadata.name === secretRef.name)?.data?.[secretRef.key] === undefined) unresolved.push(`${secretRef.name}/${secretRef.key}`);
           // prod references Secrets managed outside the repo, by the names its kustomization documents.
-          if (overlay === 'prod' && !/^([a-z]+-database|gateway-redis)$/.test(secretRef.name ?? '')) unresolved.push(`${secretRef.name}/${secretRef.key}`);
+          if (overlay === 'prod' && !/^([a-z]+-database|gateway-redis|service-token)$/.test(secretRef.name ?? '')) unresolved.push(`${secretRef.name}/${secretRef.key}`);
         }
       }
       assert.deepEqual(unresolved, []);
@@ -379,5 +381,89 @@ describe('deploy/k8s/generate.ts', () => {
     const names = generatedFiles(workloadsOf(withoutShipping, publicContracts.filter((contract) => contract.service !== 'shipping')), '0.1.0').map((file) => file.name);
     assert.ok(!names.includes('shipping.yaml'));
     assert.throws(() => workloadsOf(services.filter((service) => service.name !== 'shipping'), publicContracts), /calls shipping, which no workload serves/);
+  });
+});
+
+describe('deploy/k8s/components/linkerd-mtls on the dev overlay', () => {
+  // Kustomize takes only relative paths: a throwaway overlay next to nothing, pointing back here.
+  const dir = mkdtempSync(join(tmpdir(), 'agora-mesh-'));
+  writeFileSync(
+    join(dir, 'kustomization.yaml'),
+    `apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [${relative(dir, join(K8S_DIR, 'overlays', 'dev'))}]\ncomponents: [${relative(dir, join(K8S_DIR, 'components', 'linkerd-mtls'))}]\n`,
+  );
+  const objects = renderOverlay(dir);
+  rmSync(dir, { recursive: true, force: true });
+  const linkerd = objects.filter((object) => object.apiVersion.startsWith('policy.linkerd.io/')) as Array<KubeObject & { spec: Record<string, any> }>;
+  const named = (kind: string, name: string) => linkerd.find((object) => object.kind === kind && object.metadata.name === name);
+  const deployments = ofKind(objects, Deployment.is);
+
+  it('validates every Kubernetes object against its schema, and every Linkerd object by its shape', () => {
+    const failures: string[] = [];
+    for (const object of objects.filter((each) => !linkerd.includes(each as never))) {
+      try {
+        validateAgainstSchema(object);
+      } catch (error) {
+        failures.push((error as Error).message);
+      }
+    }
+    const shapes: Record<string, (spec: Record<string, any>) => boolean> = {
+      'policy.linkerd.io/v1beta3 Server': (spec) => typeof spec.podSelector?.matchLabels === 'object' && spec.port === 'http' && spec.proxyProtocol === 'HTTP/1',
+      'policy.linkerd.io/v1alpha1 MeshTLSAuthentication': (spec) => Array.isArray(spec.identityRefs) && spec.identityRefs.length > 0 && spec.identityRefs.every((ref: any) => ref.kind === 'ServiceAccount' && typeof ref.name === 'string'),
+      'policy.linkerd.io/v1alpha1 AuthorizationPolicy': (spec) =>
+        spec.targetRef?.group === 'policy.linkerd.io' && spec.targetRef.kind === 'Server' && named('Server', spec.targetRef.name) !== undefined &&
+        spec.requiredAuthenticationRefs?.length === 1 && named('MeshTLSAuthentication', spec.requiredAuthenticationRefs[0].name) !== undefined,
+    };
+    for (const object of linkerd) {
+      const shape = shapes[`${object.apiVersion} ${object.kind}`];
+      if (!shape?.(object.spec)) failures.push(`${object.apiVersion} ${object.kind}/${object.metadata.name} is not a well-formed Linkerd policy`);
+      if (object.metadata.namespace !== 'agora') failures.push(`${object.kind}/${object.metadata.name} is outside the agora namespace`);
+    }
+    assert.deepEqual(failures, []);
+    assert.ok(linkerd.length > 0);
+  });
+
+  it('meshes every pod of the namespace, each workload under a ServiceAccount of its own without an API token', () => {
+    assert.equal(ofKind(objects, Namespace.is).find((namespace) => namespace.metadata.name === 'agora')?.metadata.annotations?.['linkerd.io/inject'], 'enabled');
+    const accounts = ofKind(objects, ServiceAccount.is);
+    for (const deployment of deployments) {
+      const name = deployment.metadata.name;
+      assert.equal(deployment.spec?.template.spec?.serviceAccountName, name, name);
+      assert.equal(accounts.find((account) => account.metadata.name === name)?.automountServiceAccountToken, false, name);
+    }
+    assert.equal(deployments.length, graph.length);
+  });
+
+  it("authorizes on every called workload's port exactly the identities of its callers in the graph", () => {
+    const wrong: string[] = [];
+    for (const workload of graph) {
+      const callers = graph.filter((other) => other.calls.includes(workload.name)).map((other) => other.name).sort();
+      const servers = linkerd.filter((object) => object.kind === 'Server' && selectsOnly(object.spec.podSelector.matchLabels, deployments.find((each) => each.metadata.name === workload.name)!, deployments));
+      if (callers.length === 0) {
+        if (servers.length > 0) wrong.push(`${workload.name}: has no caller but a Server`);
+        continue;
+      }
+      if (servers.length !== 1) {
+        wrong.push(`${workload.name}: ${servers.length} Servers`);
+        continue;
+      }
+      const policies = linkerd.filter((object) => object.kind === 'AuthorizationPolicy' && object.spec.targetRef.name === servers[0]!.metadata.name);
+      const allowed = policies.flatMap((policy) => named('MeshTLSAuthentication', policy.spec.requiredAuthenticationRefs[0].name)!.spec.identityRefs as Array<{ name: string; namespace?: string }>);
+      const inNamespace = allowed.filter((ref) => ref.namespace === undefined).map((ref) => ref.name).sort();
+      if (JSON.stringify(inNamespace) !== JSON.stringify(callers)) wrong.push(`${workload.name}: allows ${inNamespace.join(',')}, callers are ${callers.join(',')}`);
+      const outside = allowed.filter((ref) => ref.namespace !== undefined).map((ref) => `${ref.namespace}/${ref.name}`);
+      if (JSON.stringify(outside) !== JSON.stringify(['monitoring/prometheus'])) wrong.push(`${workload.name}: from outside allows ${outside.join(',')}`);
+    }
+    assert.deepEqual(wrong, []);
+    // The gateway is the ingress controller's to reach: no Server would refuse it.
+    assert.ok(graph.every((workload) => workload.name === 'gateway' || graph.some((other) => other.calls.includes(workload.name))), 'every service has a caller, so every service is covered');
+  });
+
+  it("lets every pod's proxy reach the Linkerd control plane", () => {
+    const meshPolicies: INetworkPolicy[] = ofKind(objects, NetworkPolicy.is);
+    const controlPlane = pod('linkerd', { 'linkerd.io/control-plane-component': 'destination' });
+    for (const workload of graph) {
+      const self = pod('agora', templateLabels(deployments.find((each) => each.metadata.name === workload.name)!));
+      for (const port of [8080, 8086, 8090]) assert.ok(egressAllowed(meshPolicies, self, controlPlane, { port }), `${workload.name} → linkerd:${port}`);
+    }
   });
 });

@@ -196,11 +196,18 @@ describe('console actions: the traffic generator, and stopping and starting serv
     assert.equal(waiting.body.status, 'CONFIRMED', 'no shipment while shipping is stopped');
     const tick = await liveTick(shop.url, admin, (candidate) => candidate.stopped?.includes('shipping'));
     assert.equal(typeof tick.traffic.running, 'boolean');
+    // The order's events for shipping (created, stock reserved, payment captured) pile up on the bus.
+    assert.ok(tick.waiting?.shipping > 0, `events waiting for shipping while it is stopped: ${JSON.stringify(tick.waiting)}`);
+    assert.ok((await serviceItem('shipping')).waiting > 0, 'the services list says so too');
 
     const start = await api.request('POST', '/api/v1/admin/services/shipping/start', { token: admin });
     assert.equal(start.status, 200, JSON.stringify(start.body));
     const shipped = await api.waitForStatus(alice, placed.body.id, ['SHIPPED'], 30_000);
     assert.equal(shipped.status, 'SHIPPED');
     assert.equal((await serviceItem('shipping')).stopped, false);
+    // Drained: everything that waited was handled and acknowledged.
+    const drained = await liveTick(shop.url, admin, (candidate) => candidate.waiting?.shipping === 0).catch(() => undefined);
+    assert.ok(drained, 'a live tick with nothing waiting for shipping after it started again');
+    assert.equal((await serviceItem('shipping')).waiting, 0);
   });
 });

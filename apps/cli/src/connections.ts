@@ -6,7 +6,7 @@ function file(dataDir: string): string {
   return join(resolve(dataDir), 'connections.json');
 }
 
-/** Written by the supervisor once its servers run: NATS_URL and each `<SERVICE>_DATABASE_URL`. */
+/** Written by the supervisor once its servers run: NATS_URL, each `<SERVICE>_DATABASE_URL` and SERVICE_TOKEN_KEY (owner-only file). */
 export function writeConnections(dataDir: string, connections: Record<string, string>): void {
   writeFileSync(file(dataDir), `${JSON.stringify(connections, null, 2)}\n`, { mode: 0o600 });
 }

@@ -4,6 +4,7 @@ import { connectEventBus, DiscoveredDirectory, ServiceRegistry } from '@agora/ch
 import { createGateway, type ServiceControl } from '@agora/gateway';
 import { eventsOf, resilienceOf } from './configuration.ts';
 import type { PlatformConfig } from './platform-config.ts';
+import { serviceTokensOf } from './service-auth.ts';
 
 export interface GatewayConnections {
   natsUrl: string;
@@ -28,9 +29,12 @@ export interface GatewayProcess {
  * The supervisor runs one in its own process; `agora serve gateway` runs one on its own (a container).
  */
 export async function startGatewayProcess(config: PlatformConfig, env: NodeJS.ProcessEnv, connections: GatewayConnections): Promise<GatewayProcess> {
+  // Every request to a service carries a token from `gateway` (SERVICE_AUTH=token).
+  const tokens = serviceTokensOf(config);
   const registry = connections.registry ?? (await ServiceRegistry.connect({ natsUrl: connections.natsUrl, logger: rootLogger() }));
-  const directory = new DiscoveredDirectory(registry, { weights: parseRouteWeights(config.ROUTE_WEIGHTS).weights });
-  // The catalog cache listens for product.changed.v1.
+  const directory = new DiscoveredDirectory(registry, { weights: parseRouteWeights(config.ROUTE_WEIGHTS).weights, signing: tokens && { tokens, issuer: 'gateway' } });
+  // The catalog cache listens for product.changed.v1, and the console reads what waits for each
+  // service (on RabbitMQ, every service's queue is declared on connecting, so this connection knows them).
   const bus = await connectEventBus({ natsUrl: connections.natsUrl, events: eventsOf(config, connections.rabbitUrl), name: 'agora-gateway', env });
   const closeConnections = async () => {
     await bus.close();

@@ -12,6 +12,8 @@ export const PlatformConfigSchema = Type.Object({
   SERVICE_VERSION: Type.String({ pattern: '^[A-Za-z0-9._-]+$', default: '0.1.0', description: 'the release `agora serve` announces in discovery' }),
   SERVICE_PORT: Type.Optional(Type.Integer({ minimum: 1, maximum: 65535, description: 'agora serve: port of the (first) service API; unset: a free port' })),
   ADVERTISE_HOST: Type.Optional(Type.String({ minLength: 1, description: 'agora serve: host announced in discovery (a container: its pod IP or DNS name); unset: HOST' })),
+  SERVICE_AUTH: Type.Union([Type.Literal('token'), Type.Literal('off')], { default: 'token', description: 'split: service ports answer only callers with a signed service token; off: behind a mesh doing mTLS' }),
+  SERVICE_TOKEN_KEY: Type.Optional(Type.String({ minLength: 1, description: 'split: the Ed25519 private JWK signing service tokens; unset: made by the supervisor at start' })),
   ROUTE_WEIGHTS: Type.String({ default: '', description: 'canary routing at the gateway: orders=1.4.0:90,1.5.0:10;…' }),
   AGORA_MARIADB_SERVICES: Type.String({ pattern: '^[a-z,]*$', default: '', description: 'split: services whose database is on a local MariaDB instead of PostgreSQL (e.g. orders)' }),
   DB_POOL_SIZE: Type.Integer({ minimum: 1, maximum: 200, default: 10, description: 'connections per service database (split topology)' }),

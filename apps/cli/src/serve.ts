@@ -6,6 +6,7 @@ import { checkConfiguration, eventsOf, resilienceOf } from './configuration.ts';
 import { readConnections } from './connections.ts';
 import { startGatewayProcess } from './gateway-process.ts';
 import type { PlatformConfig } from './platform-config.ts';
+import { serviceTokensOf } from './service-auth.ts';
 
 /** `<SERVICE>_DATABASE_URL`, or `DATABASE_URL` when this process hosts a single service. */
 export function databaseUrlOf(service: string, env: NodeJS.ProcessEnv, only: boolean): string | undefined {
@@ -39,6 +40,7 @@ export async function serve(names: string[], given: NodeJS.ProcessEnv = process.
     throw new ConfigError([`agora serve needs service names from: ${services.map((service) => service.name).join(', ')}${unknown.length ? ` (unknown: ${unknown.join(', ')})` : ''}`]);
   }
   const definitions = services.filter((service) => names.includes(service.name));
+  const serviceTokens = serviceTokensOf(config);
   // Each process exports its spans under its own name (agora-orders, agora-catalog+identity, …).
   await installTracing(`agora-${names.join('+')}`, env);
   const started = await startServiceProcess(definitions, {
@@ -55,6 +57,7 @@ export async function serve(names: string[], given: NodeJS.ProcessEnv = process.
     consumerConcurrency: config.EVENT_CONCURRENCY,
     seed: config.AGORA_SEED,
     version: config.SERVICE_VERSION,
+    serviceTokens,
     events: eventsOf(config, config.RABBITMQ_URL),
     env,
   });

@@ -10,6 +10,7 @@ import { removeConnections, writeConnections } from './connections.ts';
 import type { RunningShop } from './running-shop.ts';
 import { CHECKOUT } from './checkout-root.ts';
 import { startControlServer } from './control/control-server.ts';
+import { deploymentKeyOf } from './service-auth.ts';
 import { ProcessControl } from './control/process-control.ts';
 import { ProcessTable } from './control/process-table.ts';
 const READY_TIMEOUT_MS = 60_000;
@@ -69,11 +70,14 @@ export async function startSplit(config: PlatformConfig, env: NodeJS.ProcessEnv)
   const logger = rootLogger();
   const groups = topologies[config.AGORA_TOPOLOGY];
   const hosted = groups.flatMap((group) => group.services);
+  // One signing key per deployment, to every process through its environment (SERVICE_AUTH=token).
+  const serviceTokenKey = deploymentKeyOf(config);
   const { natsUrl, redisUrl, rabbitUrl, databaseUrls, servers } = await provision(config, env, [...hosted, 'gateway']);
   const connections: Record<string, string> = {
     NATS_URL: natsUrl,
     REDIS_URL: redisUrl,
     ...(rabbitUrl ? { RABBITMQ_URL: rabbitUrl } : {}),
+    ...(serviceTokenKey ? { SERVICE_TOKEN_KEY: serviceTokenKey } : {}),
     ...Object.fromEntries(Object.entries(databaseUrls).map(([name, url]) => [`${name.toUpperCase()}_DATABASE_URL`, url])),
   };
   // `agora serve <service>` started by hand later joins this shop through these (one more instance).
@@ -104,7 +108,7 @@ export async function startSplit(config: PlatformConfig, env: NodeJS.ProcessEnv)
     // `agora deploy` and `agora status` reach this supervisor through its data folder.
     control = await startControlServer(config.DATA_DIR, table);
     const serviceControl = new ProcessControl(table, registry);
-    const gateway = await startGatewayProcess(config, env, { natsUrl, redisUrl, rabbitUrl, databaseUrl: databaseUrls.gateway, registry, control: serviceControl });
+    const gateway = await startGatewayProcess({ ...config, SERVICE_TOKEN_KEY: serviceTokenKey }, env, { natsUrl, redisUrl, rabbitUrl, databaseUrl: databaseUrls.gateway, registry, control: serviceControl });
     return {
       url: gateway.url,
       config,

@@ -41,7 +41,8 @@ export async function startShop(env: NodeJS.ProcessEnv = process.env): Promise<R
     env,
   });
   phase('services');
-  const gateway = await createGateway({ config, directory: system.directory, dataDir, resilience, extraRetry: config.AGORA_VERIFY_IDEMPOTENCY, control: embeddedControl(system) });
+  // The services' bus, read for what waits on it per service (no Redis here, so nothing subscribes to it).
+  const gateway = await createGateway({ config, directory: system.directory, dataDir, bus: system.bus, resilience, extraRetry: config.AGORA_VERIFY_IDEMPOTENCY, control: embeddedControl(system) });
   phase('gateway');
   const address = await gateway.app.listen({ port: config.PORT, host: config.HOST });
   rootLogger().debug({ phases }, 'start phases');

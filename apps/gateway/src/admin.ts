@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { FaultsSchema, Type, chassisApi, problems, recentSpans, type Caller, type InstanceAnswer, type RouteDefinition, type SpanRecord } from '@agora/chassis';
+import { waitingByService, type BacklogSource } from './console-api/waiting.ts';
 import { authenticate, type ProxyDeps } from './proxy.ts';
 
 const adminRoute: RouteDefinition = { method: 'GET', path: '', access: 'admin', summary: '', response: {} };
@@ -15,18 +16,22 @@ const ServiceParam = Type.Object({ service: Type.String({ pattern: '^[a-z]+$' })
  * Operator API (admin role): every service's chassis status, fault injection, dead letters and
  * traces. It talks to services through the chassis contract, so it works in every topology.
  */
-export function registerAdminRoutes(app: FastifyInstance, services: string[], caller: Caller, deps: ProxyDeps, stopped: () => string[] = () => []): void {
+export function registerAdminRoutes(app: FastifyInstance, services: string[], caller: Caller, deps: ProxyDeps, stopped: () => string[] = () => [], bus?: BacklogSource): void {
   const known = (service: string) => {
     if (!services.includes(service)) throw problems.notFound(`no service ${service}`);
     return service;
   };
   const onRequest = adminOnly(deps);
 
-  app.get('/api/v1/admin/services', { onRequest }, async () => ({
-    items: await Promise.all(
+  // With a bus, each item says how many events wait for the service there (`waiting`), stopped or not.
+  app.get('/api/v1/admin/services', { onRequest }, async () => {
+    const waiting = bus ? waitingByService(bus, services).catch(() => undefined) : undefined;
+    const items = await Promise.all(
       services.map(async (service) => ({ ...serviceStatus(service, await caller.callEach(chassisApi, 'status', {}, { target: service })), stopped: stopped().includes(service) })),
-    ),
-  }));
+    );
+    const backlog = await waiting;
+    return { items: backlog ? items.map((item) => ({ ...item, waiting: backlog[item.service] ?? 0 })) : items };
+  });
 
   // Every instance gets the fault, so a service with two instances fails as a whole.
   app.put<{ Params: { service: string }; Body: { latencyMs: number; errorRate: number } }>(

@@ -48,7 +48,10 @@ export interface GatewayOptions {
   databaseUrl?: string;
   /** Redis shared by every gateway instance (rate limits, catalog read cache); unset: local limits, no cache. */
   redisUrl?: string;
-  /** The event bus, so the catalog cache hears product.changed.v1 (with redisUrl). */
+  /**
+   * The event bus: the catalog cache hears product.changed.v1 on it (with redisUrl), and operators
+   * see how many events wait there for each service. Only read, never subscribed, without redisUrl.
+   */
   bus?: EventBus;
   resilience?: ResilienceOptions;
   extraRetry?: boolean;
@@ -107,12 +110,12 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
     registerProxyRoutes(proxied, publicContracts, deps);
   });
   const stopped = () => options.control?.stopped() ?? [];
-  registerAdminRoutes(app, services, caller, deps, stopped);
+  registerAdminRoutes(app, services, caller, deps, stopped, options.bus);
   registerInsightRoutes(app, { services, caller, onRequest: adminOnly(deps) });
   registerServiceControlRoutes(app, services, options.control, adminOnly(deps));
   const traffic = registerTrafficRoutes(app, adminOnly(deps));
   const operator = () => ({ traffic: traffic.status(), stopped: stopped() });
-  registerConsoleApi(app, { contracts: publicContracts, caller, version: options.config.SERVICE_VERSION, onRequest: adminOnly(deps), logger, operator });
+  registerConsoleApi(app, { contracts: publicContracts, caller, version: options.config.SERVICE_VERSION, onRequest: adminOnly(deps), logger, operator, bus: options.bus });
 
   app.get('/healthz', async () => ({ status: 'ok', service: 'gateway' }));
   app.get('/readyz', async (request, reply) => {

@@ -16,6 +16,9 @@ export function databaseSecretOf(name: string): string {
 /** The Secret holding the gateway's Redis URL (key `url`): managed Redis URLs carry a password. */
 export const REDIS_SECRET = 'gateway-redis';
 
+/** The Secret holding the deployment's service-token key (key `jwk`), one for every workload. */
+export const SERVICE_TOKEN_SECRET = 'service-token';
+
 /**
  * The image runs `agora serve <name>` as uid 10001 and announces its own release (SERVICE_VERSION is
  * baked in at build time), so the pod spec sets neither a command nor a version that could disagree
@@ -106,6 +109,8 @@ function environmentOf(workload: Workload): IEnvVar[] {
     shared('NATS_URL'),
     secret('DATABASE_URL', databaseSecretOf(workload.name)),
     ...(gateway ? [secret('REDIS_URL', REDIS_SECRET)] : []),
+    // Signs this workload's calls and checks its callers' tokens (SERVICE_AUTH=token, the default).
+    { name: 'SERVICE_TOKEN_KEY', valueFrom: { secretKeyRef: { name: SERVICE_TOKEN_SECRET, key: 'jwk' } } },
     shared('OTEL_EXPORTER_OTLP_ENDPOINT'),
     shared('AGORA_SEED'),
     shared('LOG_LEVEL'),

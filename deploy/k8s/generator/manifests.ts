@@ -1,5 +1,6 @@
 import { stringify } from 'yaml';
 import { deploymentOf, serviceOf } from './deployment.ts';
+import { callerPoliciesOf, componentKustomization, controlPlaneEgress, prometheusAuthentication, serviceAccountOf } from './linkerd-mtls.ts';
 import { callPolicyOf, defaultDeny } from './network-policies.ts';
 import type { Workload } from './workloads.ts';
 
@@ -23,6 +24,18 @@ export function generatedFiles(workloads: readonly Workload[], version: string):
     resources: files.map((file) => file.name),
   };
   return [...files, { name: 'kustomization.yaml', text: yamlFile([kustomization]) }];
+}
+
+/** The optional Linkerd component (components/linkerd-mtls/): the mesh's identities and call policies. */
+export function linkerdComponentFiles(workloads: readonly Workload[]): GeneratedFile[] {
+  // A component added on top of an overlay gets no `namespace:` from the base: its objects name theirs.
+  const inAgora = <T extends { metadata?: object }>(object: T): T => ({ ...object, metadata: { ...object.metadata, namespace: 'agora' } });
+  const files = [
+    { name: 'service-accounts.yaml', text: yamlFile(workloads.map(serviceAccountOf).map(inAgora)) },
+    { name: 'policies.yaml', text: yamlFile([prometheusAuthentication(), ...workloads.flatMap((workload) => callerPoliciesOf(workload, workloads))].map(inAgora)) },
+    { name: 'network-policies.yaml', text: yamlFile([controlPlaneEgress()].map(inAgora)) },
+  ];
+  return [...files, { name: 'kustomization.yaml', text: yamlFile([componentKustomization(workloads, files.map((file) => file.name))]) }];
 }
 
 function yamlFile(objects: readonly object[]): string {

@@ -14,7 +14,7 @@ export { LogQuery, TraceId, type LogLineRecord, type SubjectEventsReport } from 
 export { Caller, problemFromResponse, type ServiceDirectory, type CallOptions, type InstanceAnswer } from './calls/client.ts';
 export { InProcessTransport, type Transport, type TransportRequest, type TransportResponse } from './calls/transport.ts';
 export { consume, consumeAll, consumerName, type ConsumerDefinition } from './events/consumer.ts';
-export type { EventBus, Subscription, SubscriptionHandle } from './events/bus.ts';
+export type { ConsumerBacklog, EventBus, Subscription, SubscriptionHandle } from './events/bus.ts';
 export { SqliteEventBus } from './events/sqlite-bus.ts';
 export { registerRoutes, reply, parsePrincipal, PRINCIPAL_HEADER, type Handlers, type HandlerInput } from './http/routes.ts';
 export { createServiceApp, installHttpMetrics } from './http/service-app.ts';

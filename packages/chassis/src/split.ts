@@ -4,5 +4,7 @@ export { connectEventBus, startServiceProcess, type EventsChoice, type ServicePr
 export { ServiceRegistry, type Instance } from './discovery/registry.ts';
 export { DiscoveredDirectory } from './discovery/discovered-directory.ts';
 export { HttpTransport } from './calls/http-transport.ts';
+export { SignedTransport, type ServiceSigning } from './calls/signed-transport.ts';
+export { ServiceTokens, SERVICE_TOKEN_HEADER, generateServiceTokenKey, parseServiceTokenKey } from './auth/service-tokens.ts';
 export { NatsEventBus } from './events/nats-bus.ts';
 export { RabbitEventBus, type RabbitBusOptions } from './events/rabbit-bus.ts';

@@ -68,6 +68,8 @@ export interface LiveTick {
   edges: EdgeFlow[];
   breakers: Record<string, BreakerState>;
   outbox: Record<string, number>;
+  /** Events on the bus not yet acknowledged by each consuming service (they pile up while it is stopped); absent without a bus. */
+  waiting?: Record<string, number>;
   traces: CompletedTrace[];
   tracesOmitted: number;
   unreachable: string[];
@@ -86,6 +88,8 @@ export interface ServiceStatus {
   consumers?: string[];
   instances: number;
   stopped?: boolean;
+  /** Events waiting for it on the bus, when the gateway has one. */
+  waiting?: number;
   /** Why no instance answered. */
   error?: string;
 }

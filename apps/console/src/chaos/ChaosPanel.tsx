@@ -21,6 +21,7 @@ export function ChaosPanel({ admin, statuses, statusError, view, fallbacks, onCh
   const [runControlMissing, setRunControlMissing] = useState(false);
   const openBreakers = Object.entries(view.breakers).filter(([, state]) => state !== 'closed');
   const pending = Object.entries(view.outbox).filter(([, count]) => count > 0);
+  const waiting = Object.entries(view.waiting).filter(([, count]) => count > 0);
 
   return (
     <section className="card" aria-labelledby={`${id}-title`} data-testid="chaos-panel">
@@ -49,6 +50,10 @@ export function ChaosPanel({ admin, statuses, statusError, view, fallbacks, onCh
         <div>
           <dt>Outbox pending</dt>
           <dd data-testid="chaos-outbox">{pending.length === 0 ? 'none' : pending.map(([service, count]) => `${service} ${count}`).join(', ')}</dd>
+        </div>
+        <div>
+          <dt>Waiting on the bus</dt>
+          <dd data-testid="chaos-waiting">{waiting.length === 0 ? 'none' : waiting.map(([service, count]) => `${service} ${count}`).join(', ')}</dd>
         </div>
       </dl>
       {runControlMissing && <Unavailable what="Stopping and starting services" testId="chaos-stop-unavailable" />}

@@ -34,7 +34,12 @@ export function buildFlow(topology: Topology, layout: Layout, view: LiveView, op
   for (const node of topology.nodes) {
     const box = layout.boxes.get(node.id);
     if (!box) continue;
-    const base = { id: node.id, position: { x: box.x, y: box.y }, width: box.width, height: box.height, draggable: false, selectable: false };
+    // `measured` matches the size the layout gives the card. Without it the graph library treats every
+    // rebuilt node (one per tick) as new, forgets where its handles are and hides its edges until it
+    // measures the card again; a measurement that lands between two rebuilds is lost, and the edges stay
+    // hidden for good. With it, the handles measured once are kept across rebuilds.
+    const size = { width: box.width, height: box.height };
+    const base = { id: node.id, position: { x: box.x, y: box.y }, ...size, measured: size, draggable: false, selectable: false };
     const instances = node.instances ?? [];
     if (node.kind === 'gateway') {
       nodes.push({ ...base, type: 'gateway', data: { label: node.label, instances: instances.length, requests: view.requests.get(node.id) ?? 0, emphasis: emphasis(node.id) } });
@@ -52,6 +57,7 @@ export function buildFlow(topology: Topology, layout: Layout, view: LiveView, op
           requests: view.requests.get(node.id) ?? 0,
           errors: view.tick?.services?.[node.id]?.errors ?? errors,
           outbox: view.outbox[node.id] ?? 0,
+          waiting: view.waiting[node.id],
           faults: options.faults.get(node.id),
           selected: options.selected === node.id,
           emphasis: emphasis(node.id),

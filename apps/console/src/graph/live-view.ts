@@ -19,6 +19,8 @@ export interface LiveView {
   edges: Map<string, EdgeStats>;
   breakers: Record<string, BreakerState>;
   outbox: Record<string, number>;
+  /** Events on the bus not yet handled, per consuming service (services that consume nothing are absent). */
+  waiting: Record<string, number>;
   /** Requests served per second, per service and for the gateway. */
   requests: Map<string, number>;
   states: Map<string, NodeState>;
@@ -57,7 +59,7 @@ export function liveView(topology: Topology, ticks: LiveTick[], statuses: Servic
     const status = statuses?.find((item) => item.service === node.id);
     states.set(node.id, stopped.has(node.id) ? 'stopped' : unreachable.has(node.id) ? 'unreachable' : status && !status.ready ? 'not-ready' : 'up');
   }
-  return { tick, edges, breakers: tick?.breakers ?? {}, outbox: tick?.outbox ?? {}, requests, states };
+  return { tick, edges, breakers: tick?.breakers ?? {}, outbox: tick?.outbox ?? {}, waiting: tick?.waiting ?? {}, requests, states };
 }
 
 export const round = (value: number): number => Math.round(value * 100) / 100;

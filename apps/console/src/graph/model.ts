@@ -22,6 +22,8 @@ export type ServiceNodeData = {
   requests: number;
   errors: number;
   outbox: number;
+  /** Events waiting for it on the bus; undefined when it consumes none (or the gateway has no bus). */
+  waiting: number | undefined;
   faults: Faults | undefined;
   selected: boolean;
   emphasis: Emphasis;

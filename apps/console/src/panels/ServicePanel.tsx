@@ -58,6 +58,12 @@ export function ServicePanel({ admin, service, topology, ticks, view, status, fa
           <dt>Outbox</dt>
           <dd>{view.outbox[service] ?? 0} pending</dd>
         </div>
+        {view.waiting[service] !== undefined && (
+          <div>
+            <dt>Waiting on the bus</dt>
+            <dd data-testid="service-waiting">{view.waiting[service]} events</dd>
+          </div>
+        )}
         {status?.error && (
           <div className="wide">
             <dt>Last error</dt>

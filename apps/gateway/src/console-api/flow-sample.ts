@@ -2,6 +2,7 @@ import { chassisApi, flowCounters, metrics, servedRequests, type Caller, type Se
 import { BUS, GATEWAY, callEdge, eventEdge } from './edge-ids.ts';
 import type { RouteOwners } from './route-owners.ts';
 import { addServed } from './served-window.ts';
+import { waitingByService, type BacklogSource } from './waiting.ts';
 
 const BREAKER_SEVERITY = ['closed', 'half-open', 'open'];
 
@@ -18,6 +19,8 @@ export interface FlowSample {
   unreachable: string[];
   /** Requests each instance answered, cumulative: `<service>|<instance id>|<field>` (see addServed). */
   served: Map<string, number>;
+  /** Events waiting on the bus per consuming service; unset without a bus, or when it did not answer. */
+  waiting?: Record<string, number>;
 }
 
 export interface SampleSources {
@@ -25,6 +28,8 @@ export interface SampleSources {
   services: string[];
   owners: RouteOwners;
   version: string;
+  /** The bus the services consume from; unset (a gateway without one): no `waiting`. */
+  bus?: BacklogSource;
 }
 
 /**
@@ -33,6 +38,8 @@ export interface SampleSources {
  */
 export async function sampleFlows(sources: SampleSources): Promise<FlowSample> {
   const sample: FlowSample = { at: Date.now(), counters: new Map(), breakers: {}, outbox: {}, unreachable: [], served: new Map() };
+  // Asked beside the services; a bus that does not answer leaves the count out, not the sample.
+  const waiting = sources.bus ? waitingByService(sources.bus, sources.services).catch(() => undefined) : undefined;
   const remote = await Promise.all(
     sources.services.map(async (service) => {
       const answers = await sources.caller.callEach(chassisApi, 'flow', {}, { target: service }).catch(() => []);
@@ -41,6 +48,8 @@ export async function sampleFlows(sources: SampleSources): Promise<FlowSample> {
     }),
   );
   for (const flow of [await gatewayFlow(sources), ...remote.flat()]) add(sample, flow);
+  const backlog = await waiting;
+  if (backlog) sample.waiting = backlog;
   return sample;
 }
 

@@ -18,6 +18,12 @@ export interface LiveTick {
   edges: Array<{ id: string; count: number; errors: number; rate: number }>;
   breakers: Record<string, string>;
   outbox: Record<string, number>;
+  /**
+   * Events on the bus per consuming service, not yet acknowledged by it (delivered or not), summed
+   * over its durable consumers: they pile up while it is stopped. Absent without a bus, or when the
+   * bus did not answer.
+   */
+  waiting?: Record<string, number>;
   traces: CompletedTrace[];
   /** Requests that finished in the window beyond the ones listed in `traces`. */
   tracesOmitted: number;
@@ -104,6 +110,7 @@ export class LiveSampler {
       edges: [...edges.values()].filter((edge) => edge.count > 0),
       breakers: sample.breakers,
       outbox: sample.outbox,
+      ...(sample.waiting ? { waiting: sample.waiting } : {}),
       traces,
       tracesOmitted: omitted,
       unreachable: sample.unreachable,

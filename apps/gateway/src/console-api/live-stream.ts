@@ -26,10 +26,11 @@ export function registerLiveStream(app: FastifyInstance, path: string, onRequest
   });
 
   app.get(path, { onRequest }, async (_request, reply) => {
-    // The response outlives the handler: Fastify leaves it (and compression) to this function.
+    // The response outlives the handler: Fastify leaves it (and compression, and the onSend hooks
+    // that add the security headers) to this function.
     reply.hijack();
     const stream = reply.raw;
-    stream.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' });
+    stream.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'x-accel-buffering': 'no' });
     stream.write(`retry: 1000\n: connected\n\n`);
     const heartbeat = setInterval(() => stream.write(': heartbeat\n\n'), HEARTBEAT_MS);
     streams.add(stream);

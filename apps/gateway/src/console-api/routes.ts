@@ -5,6 +5,7 @@ import { registerLiveStream } from './live-stream.ts';
 import { RouteOwners } from './route-owners.ts';
 import { ServiceDeclarations } from './service-declarations.ts';
 import { topologyGraph, type NodeInstance } from './topology-graph.ts';
+import type { BacklogSource } from './waiting.ts';
 
 export interface ConsoleApiOptions {
   /** The contracts the gateway routes; their services are the ones asked. */
@@ -17,6 +18,8 @@ export interface ConsoleApiOptions {
   logger: Logger;
   /** The traffic generator's status and the stopped services, for each live tick. */
   operator: OperatorState;
+  /** Where each tick reads the events waiting per service; unset: ticks carry no `waiting`. */
+  bus?: BacklogSource;
 }
 
 /**
@@ -38,7 +41,7 @@ export function registerConsoleApi(app: FastifyInstance, options: ConsoleApiOpti
 
   app.get('/api/v1/admin/topology', { onRequest }, async () => topologyGraph({ instances: [gatewayInstance(app, version)], routes }, await declarations.gather()));
 
-  const sampler = new LiveSampler({ caller, services, owners: new RouteOwners(contracts), version }, options.logger, options.operator);
+  const sampler = new LiveSampler({ caller, services, owners: new RouteOwners(contracts), version, bus: options.bus }, options.logger, options.operator);
   registerLiveStream(app, '/api/v1/admin/live', onRequest, sampler);
 }
 

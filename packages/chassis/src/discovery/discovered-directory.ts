@@ -1,5 +1,6 @@
 import type { ServiceDirectory } from '../calls/client.ts';
 import { HttpTransport } from '../calls/http-transport.ts';
+import { SignedTransport, type ServiceSigning } from '../calls/signed-transport.ts';
 import type { Transport, TransportRequest, TransportResponse } from '../calls/transport.ts';
 import { problems } from '../contract/problems.ts';
 import type { ServiceRegistry } from './registry.ts';
@@ -57,26 +58,35 @@ class BalancedTransport implements Transport {
 export class DiscoveredDirectory implements ServiceDirectory {
   readonly #registry: ServiceRegistry;
   readonly #pools = new Map<string, HttpTransport>();
-  readonly #balancers = new Map<string, BalancedTransport>();
+  readonly #balancers = new Map<string, Transport>();
   readonly #ejected = new Map<string, number>();
   readonly #connections: number;
 
   readonly #weights: RouteWeights;
+  readonly #signing: ServiceSigning | undefined;
 
-  /** `weights`: per service, the share of calls each release gets (canary routing), unless the route table says otherwise. */
-  constructor(registry: ServiceRegistry, options: { connections?: number; weights?: RouteWeights } = {}) {
+  /**
+   * `weights`: per service, the share of calls each release gets (canary routing), unless the route
+   * table says otherwise. `signing`: every request carries a service token (unset: SERVICE_AUTH=off).
+   */
+  constructor(registry: ServiceRegistry, options: { connections?: number; weights?: RouteWeights; signing?: ServiceSigning } = {}) {
     this.#registry = registry;
     this.#connections = options.connections ?? 64;
     this.#weights = options.weights ?? new Map();
+    this.#signing = options.signing;
   }
 
   transport(service: string): Transport {
     let balancer = this.#balancers.get(service);
     if (!balancer) {
-      balancer = new BalancedTransport(service, this);
+      balancer = this.#signed(new BalancedTransport(service, this), service);
       this.#balancers.set(service, balancer);
     }
     return balancer;
+  }
+
+  #signed(transport: Transport, service: string): Transport {
+    return this.#signing ? new SignedTransport(transport, service, this.#signing) : transport;
   }
 
   /** How `service`'s traffic is split between releases: set at run time (a deploy), else ROUTE_WEIGHTS. */
@@ -85,7 +95,7 @@ export class DiscoveredDirectory implements ServiceDirectory {
   }
 
   instances(service: string): Transport[] {
-    return this.#registered(service).map((instance) => this.pool(instance.url));
+    return this.#registered(service).map((instance) => this.#signed(this.pool(instance.url), service));
   }
 
   /** Every registered instance of a service, in a stable order (by URL). */

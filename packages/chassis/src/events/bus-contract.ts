@@ -57,7 +57,8 @@ const numberOf = (event: EventEnvelope): number => (event.data as { n: number })
 /**
  * What every EventBus adapter promises: at-least-once delivery to durable consumers, redelivery of a
  * throw with a counting attempt, order at concurrency 1, the concurrency bound, a stop that finishes
- * what is running and hands back the rest, and the verification mode's second delivery.
+ * what is running and hands back the rest, the backlog of a consumer nobody runs, and the verification
+ * mode's second delivery.
  */
 export function describeEventBusContract(name: string, harness: EventBusHarness): void {
   describe(name, () => {
@@ -172,6 +173,38 @@ export function describeEventBusContract(name: string, harness: EventBusHarness)
       assert.deepEqual(new Set([...finished, ...rest]), new Set(events.map((event) => event.id)));
     });
 
+    it('reports what waits for a consumer nobody runs, to a connection that subscribed nothing, and 0 once it consumed', async () => {
+      const probed = probe('backlog');
+      const handled: string[] = [];
+      const handle = async (event: EventEnvelope) => void handled.push(event.id);
+      await bus.declare?.(probed);
+      // Consumed once, then stopped: a service an operator stopped.
+      await bus.publish([probeEvent(probed.types[0])]);
+      const first = bus.subscribe({ ...probed, concurrency: 1, handle });
+      await eventually(() => handled.length === 1, 5_000, 'the first delivery');
+      await first.stop();
+      await bus.publish(numbered(probed.types[0], 5));
+      // Another consumer's events are not counted against this one.
+      await bus.publish(numbered(probe('backlog-elsewhere').types[0], 3));
+
+      // The gateway's connection: it declares the queues it watches (a broker that cannot list them), nothing more.
+      const watcher = await harness.open({ duplicateDeliveries: false });
+      try {
+        await watcher.declare?.(probed);
+        await eventually(async () => (await waitingFor(watcher, probed.consumer)) === 5, 5_000, '5 waiting, seen by the watcher');
+        assert.equal(await waitingFor(bus, probed.consumer), 5);
+
+        const second = bus.subscribe({ ...probed, concurrency: 2, handle });
+        // Beyond ack_wait: a message JetStream sent to the stopped consumer's last pull waits it out (see handBackOnStop).
+        await eventually(() => handled.length === 6, 15_000, 'the 5 that waited');
+        await eventually(async () => (await waitingFor(watcher, probed.consumer)) === 0, 5_000, 'nothing waiting once consumed');
+        await second.stop();
+        assert.equal(await waitingFor(bus, probed.consumer), 0);
+      } finally {
+        await watcher.close();
+      }
+    });
+
     it('runs every handler twice in verification mode', async () => {
       const twice = await harness.open({ duplicateDeliveries: true });
       try {
@@ -242,6 +275,11 @@ async function stopWhileRunning(bus: ContractBus, probed: Probe): Promise<{ even
   await eventually(() => finished.length >= 4, 5_000, 'a few deliveries');
   await handle.stop();
   return { events, finished: [...finished], most, runningAfterStop: running };
+}
+
+/** The consumer's backlog as the bus reports it; undefined when the bus does not list the consumer. */
+async function waitingFor(bus: ContractBus, consumer: string): Promise<number | undefined> {
+  return (await bus.backlog()).find((entry) => entry.consumer === consumer)?.waiting;
 }
 
 /** Subscribes, waits for `count` deliveries, then a little longer to catch any beyond them. */

@@ -15,6 +15,13 @@ export interface Subscription {
   handle(envelope: EventEnvelope, delivery: Delivery): Promise<void>;
 }
 
+/** One durable consumer's messages still on the bus: delivered but not acknowledged, and not yet delivered. */
+export interface ConsumerBacklog {
+  /** The chassis's name for it, `<service>.<consumer>`. */
+  consumer: string;
+  waiting: number;
+}
+
 export interface SubscriptionHandle {
   /** Stops fetching, waits for in-flight deliveries to finish. */
   stop(): Promise<void>;
@@ -29,6 +36,11 @@ export interface EventBus {
   readonly engine: string;
   publish(envelopes: EventEnvelope[]): Promise<void>;
   subscribe(subscription: Subscription): SubscriptionHandle;
+  /**
+   * Every durable consumer's backlog, including those nobody is consuming now (a stopped service):
+   * a connection that subscribed nothing answers it too, so the gateway can watch events pile up.
+   */
+  backlog(): Promise<ConsumerBacklog[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }

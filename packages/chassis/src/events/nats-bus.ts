@@ -2,7 +2,7 @@ import { jetstream, jetstreamManager, JetStreamApiError, RetentionPolicy, Storag
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import type { EventEnvelope } from '../contract/events.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import type { EventBus, Subscription, SubscriptionHandle } from './bus.ts';
+import type { ConsumerBacklog, EventBus, Subscription, SubscriptionHandle } from './bus.ts';
 import { ConsumerLoop, SUBJECT_PREFIX } from './nats-consumer.ts';
 
 /** JetStream's "stream name already in use with a different configuration": update it instead. */
@@ -111,6 +111,24 @@ export class NatsEventBus implements EventBus {
     };
     this.#handles.add(handle);
     return handle;
+  }
+
+  /**
+   * One listing of the stream's consumers: per durable one, the messages not yet delivered to it
+   * (`num_pending`) and those delivered and not acknowledged (`num_ack_pending`, which also holds a
+   * failed one waiting out its backoff). Durable consumers outlive their service's process, so this
+   * answers for a stopped service too. Before NATS 2.10 a consumer of several types filters on the
+   * whole stream, so its count includes the other types it will skip.
+   */
+  async backlog(): Promise<ConsumerBacklog[]> {
+    if (!this.#connected) throw new Error('NATS is disconnected');
+    const backlog: ConsumerBacklog[] = [];
+    for await (const info of this.#jsm.consumers.list(this.#options.stream)) {
+      // Ephemeral consumers (`read`) belong to no service.
+      if (!info.config.durable_name) continue;
+      backlog.push({ consumer: info.config.description || info.name, waiting: info.num_pending + info.num_ack_pending });
+    }
+    return backlog.sort((a, b) => a.consumer.localeCompare(b.consumer));
   }
 
   /** Stored events, oldest first (inspection and tests), read with an ephemeral ordered consumer. */

@@ -98,6 +98,8 @@ export class ConsumerLoop implements SubscriptionHandle {
     // Before NATS 2.10 a consumer has one filter: several types take the whole stream, skipped here.
     const filter = this.#options.filterList() ? { filter_subjects: subjects } : { filter_subject: subjects.length === 1 ? subjects[0] : `${SUBJECT_PREFIX}.>` };
     const settings = {
+      // The chassis's name, which the durable name cannot carry: the bus's backlog reports by it.
+      description: this.#subscription.consumer,
       ack_wait: nanos(ackWaitMs),
       // Unlimited: the chassis decides when an event is dead-lettered (and then acknowledges it).
       max_deliver: -1,

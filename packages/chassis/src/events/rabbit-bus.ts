@@ -1,13 +1,15 @@
-import { connect, type ConfirmChannel, type RecoveringChannelModel } from 'amqplib';
+import { connect, type Channel, type ConfirmChannel, type RecoveringChannelModel } from 'amqplib';
 import type { EventEnvelope } from '../contract/events.ts';
 import type { Logger } from '../telemetry/logger.ts';
-import type { EventBus, Subscription, SubscriptionHandle } from './bus.ts';
+import type { ConsumerBacklog, EventBus, Subscription, SubscriptionHandle } from './bus.ts';
 import { RabbitConsumer } from './rabbit-consumer.ts';
 import { declareExchanges, declareSubscriptionQueue } from './rabbit-topology.ts';
 
 /** How long a publish may wait for the broker's confirms (a broker under a memory alarm blocks publishers). */
 const CONFIRM_TIMEOUT_MS = 10_000;
 const PING_TIMEOUT_MS = 2_000;
+/** AMQP's reply code for a queue that does not exist. */
+const NOT_FOUND = 404;
 /** Seconds: a broker that stops answering (frozen, partitioned) is noticed in about twice this. */
 const HEARTBEAT_S = 10;
 
@@ -40,6 +42,8 @@ export class RabbitEventBus implements EventBus {
   readonly #connection: RecoveringChannelModel;
   readonly #options: Required<Omit<RabbitBusOptions, 'logger'>> & Pick<RabbitBusOptions, 'logger'>;
   readonly #handles = new Set<SubscriptionHandle>();
+  /** The subscription queues this connection declared or consumes: RabbitMQ cannot list queues over AMQP. */
+  readonly #queues = new Set<string>();
   #publisher: Promise<ConfirmChannel> | undefined;
   #connected = true;
 
@@ -118,6 +122,7 @@ export class RabbitEventBus implements EventBus {
   }
 
   subscribe(subscription: Subscription): SubscriptionHandle {
+    this.#queues.add(subscription.consumer);
     const consumer = new RabbitConsumer(subscription, {
       openChannel: () => this.#connection.createChannel(),
       exchange: this.#options.exchange,
@@ -141,13 +146,53 @@ export class RabbitEventBus implements EventBus {
    */
   async declare(subscription: Pick<Subscription, 'consumer' | 'types'>): Promise<void> {
     if (!this.#connected) throw new Error('RabbitMQ is disconnected');
-    const channel = await this.#connection.createChannel();
-    channel.on('error', () => undefined);
+    const channel = await this.#quietChannel();
     try {
       await declareSubscriptionQueue(channel, this.#options.exchange, subscription.consumer, subscription.types);
+      this.#queues.add(subscription.consumer);
     } finally {
       await channel.close().catch(() => undefined);
     }
+  }
+
+  /**
+   * The queues this connection knows (every service's, for a connection that declared them all, as
+   * `connectEventBus` does): a queue outlives its consumer, so a stopped service's events wait there.
+   * What is counted is each queue's ready messages (AMQP's `messageCount`): those not yet delivered,
+   * and those a closed channel handed back. Messages delivered to a running consumer and not yet
+   * acknowledged (at most its prefetch, the consumer's concurrency) are not in it; only the
+   * management plugin reports them.
+   */
+  async backlog(): Promise<ConsumerBacklog[]> {
+    if (!this.#connected) throw new Error('RabbitMQ is disconnected');
+    return withTimeout(this.#countReady([...this.#queues].sort()), PING_TIMEOUT_MS, 'RabbitMQ did not report its queues in time');
+  }
+
+  async #countReady(queues: string[]): Promise<ConsumerBacklog[]> {
+    const backlog: ConsumerBacklog[] = [];
+    let channel: Channel | undefined;
+    try {
+      for (const queue of queues) {
+        channel ??= await this.#quietChannel();
+        try {
+          backlog.push({ consumer: queue, waiting: (await channel.checkQueue(queue)).messageCount });
+        } catch (error) {
+          // Not on the broker (it lost its data): nothing waits in it. The refusal closed the channel.
+          if ((error as { code?: unknown }).code !== NOT_FOUND) throw error;
+          channel = undefined;
+        }
+      }
+    } finally {
+      await channel?.close().catch(() => undefined);
+    }
+    return backlog;
+  }
+
+  /** A channel whose failures are answered to the call that caused them, not raised as events. */
+  async #quietChannel(): Promise<Channel> {
+    const channel = await this.#connection.createChannel();
+    channel.on('error', () => undefined);
+    return channel;
   }
 
   /** Fails at once while disconnected, and when a connected broker does not answer in time. */

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventEnvelope } from '../contract/events.ts';
-import type { EventBus, Subscription, SubscriptionHandle } from './bus.ts';
+import type { ConsumerBacklog, EventBus, Subscription, SubscriptionHandle } from './bus.ts';
 
 const MAX_BACKOFF_MS = 30_000;
 
@@ -48,8 +48,11 @@ export class SqliteEventBus implements EventBus {
       PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, envelope TEXT NOT NULL, stored_at TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS messages_type_seq ON messages (type, seq);
-      CREATE TABLE IF NOT EXISTS consumers (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS consumers (name TEXT PRIMARY KEY, position INTEGER NOT NULL, types TEXT);
     `);
+    // A stream file from before consumers kept their types: each gets them again at its next subscribe.
+    const columns = this.#db.prepare('PRAGMA table_info(consumers)').all() as Array<{ name: string }>;
+    if (!columns.some((column) => column.name === 'types')) this.#db.exec('ALTER TABLE consumers ADD COLUMN types TEXT');
   }
 
   async publish(envelopes: EventEnvelope[]): Promise<void> {
@@ -68,7 +71,10 @@ export class SqliteEventBus implements EventBus {
   }
 
   subscribe(subscription: Subscription): SubscriptionHandle {
-    this.#db.prepare('INSERT INTO consumers (name, position) VALUES (?, 0) ON CONFLICT (name) DO NOTHING').run(subscription.consumer);
+    // The types are kept beside the position so that the backlog can be counted while nobody consumes.
+    this.#db
+      .prepare('INSERT INTO consumers (name, position, types) VALUES (?, 0, ?) ON CONFLICT (name) DO UPDATE SET types = excluded.types')
+      .run(subscription.consumer, JSON.stringify(subscription.types));
     let running = true;
     let wake: () => void = () => {};
     const loop = this.#consume(subscription, () => running, (next) => (wake = next));
@@ -139,6 +145,21 @@ export class SqliteEventBus implements EventBus {
       this.#waiters.set(done, types);
       setWake(done);
     });
+  }
+
+  /**
+   * Per consumer, the stored events of its types past its acknowledged position: a batch being
+   * handled is past it too, until the whole batch is acknowledged. One query, over the type index.
+   */
+  async backlog(): Promise<ConsumerBacklog[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT name AS consumer,
+           (SELECT COUNT(*) FROM messages WHERE seq > consumers.position AND type IN (SELECT value FROM json_each(consumers.types))) AS waiting
+         FROM consumers WHERE types IS NOT NULL ORDER BY name`,
+      )
+      .all() as Array<{ consumer: string; waiting: number }>;
+    return rows.map((row) => ({ consumer: row.consumer, waiting: Number(row.waiting) }));
   }
 
   /** Stored events, oldest first (inspection and tests). */

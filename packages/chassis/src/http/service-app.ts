@@ -7,7 +7,9 @@ import { problems } from '../contract/problems.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { httpDuration, httpRequests, registry } from '../telemetry/metrics.ts';
 import { clientErrorHandler, frameworkErrors, installProblemHandlers, sendProblem } from './problem-handler.ts';
+import type { ServiceTokens } from '../auth/service-tokens.ts';
 import { installSecurityHeaders } from './security-headers.ts';
+import { requireServiceTokens } from './service-auth.ts';
 import { refuseNulCharacters } from './nul-characters.ts';
 import { serializerCompiler, validatorCompiler } from './validation.ts';
 
@@ -31,6 +33,8 @@ export interface AppOptions {
   /** Dependencies reachable and migrations done. */
   readiness: () => Promise<Record<string, 'up' | 'down'>>;
   bodyLimitBytes?: number;
+  /** Split topology: callers must present a service token for this service (unset: in-process or SERVICE_AUTH=off). */
+  serviceTokens?: ServiceTokens;
 }
 
 /** A Fastify instance with the chassis' defaults: strict validation, problem+json, RED metrics, health, OpenAPI and AsyncAPI. */
@@ -40,6 +44,7 @@ export async function createServiceApp(options: AppOptions): Promise<FastifyInst
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app, options.logger);
   installSecurityHeaders(app);
+  if (options.serviceTokens) requireServiceTokens(app, options.service, options.serviceTokens);
   refuseNulCharacters(app);
 
   installHttpMetrics(app, options.service);

@@ -5,6 +5,7 @@ import { Caller, type ServiceDirectory } from '../calls/client.ts';
 import { chassisApi } from '../contract/chassis-api.ts';
 import type { InstanceIdentity } from '../contract/self-report.ts';
 import type { EventEnvelope } from '../contract/events.ts';
+import type { ServiceTokens } from '../auth/service-tokens.ts';
 import { loadConfig } from '../config/env.ts';
 import type { EventBus, SubscriptionHandle } from '../events/bus.ts';
 import { checkContract, runOnce, subscriptionFor, type ConsumerDefinition } from '../events/consumer.ts';
@@ -40,6 +41,8 @@ export interface RuntimeOptions {
   seed: boolean;
   /** The release this instance runs, reported to operators; unset: `unversioned`. */
   version?: string;
+  /** Split topology: the port answers only callers with a service token (unset: in-process, or SERVICE_AUTH=off). */
+  serviceTokens?: ServiceTokens;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -57,6 +60,8 @@ export interface HostingOptions {
   seed: boolean;
   /** The release the hosted instances run (announced in discovery in the split topology). */
   version?: string;
+  /** Split topology: sign calls to, and require tokens from, other processes (unset: SERVICE_AUTH=off). */
+  serviceTokens?: ServiceTokens;
   env?: NodeJS.ProcessEnv;
 }
 
@@ -74,6 +79,7 @@ export function runtimeOptionsFor(service: string, hosting: HostingOptions, bus:
     consumerConcurrency: hosting.consumerConcurrency,
     seed: hosting.seed,
     version: hosting.version,
+    serviceTokens: hosting.serviceTokens,
     env: hosting.env,
   };
 }
@@ -160,6 +166,7 @@ export class ServiceRuntime {
       events: { publishes: definition.publishes, consumes: (parts.consumers ?? []).flatMap((consumer) => consumer.events) },
       logger,
       readiness: () => runtime!.readiness(),
+      serviceTokens: options.serviceTokens,
     });
     installFaultHook(app, () => runtime!.#faults);
     registerRoutes(app, definition.name, definition.api, parts.handlers as Handlers<typeof definition.api>);

@@ -62,7 +62,8 @@ export interface ServiceProcess {
 export async function startServiceProcess(definitions: ServiceDefinition[], options: SplitOptions): Promise<ServiceProcess> {
   const logger = rootLogger();
   const registry = await ServiceRegistry.connect({ natsUrl: options.natsUrl, logger });
-  const directory = new DiscoveredDirectory(registry);
+  const signing = options.serviceTokens ? { tokens: options.serviceTokens, issuer: definitions.map((definition) => definition.name).join('+') } : undefined;
+  const directory = new DiscoveredDirectory(registry, { signing });
   const bus = await connectEventBus({ natsUrl: options.natsUrl, events: options.events, duplicateDeliveries: options.verifyIdempotency, env: options.env });
   const runtimes: ServiceRuntime[] = [];
   const close = async () => {

@@ -1,4 +1,5 @@
-import { Handle, Position, type NodeProps } from '@xyflow/react';
+import { Handle, Position, useUpdateNodeInternals, type NodeProps } from '@xyflow/react';
+import { useEffect } from 'react';
 import { useGraphActions } from '../graph-actions.ts';
 import { CONSUME_AT, PUBLISH_AT } from '../layout.ts';
 import { formatRate } from '../live-view.ts';
@@ -6,9 +7,13 @@ import type { ServiceFlowNode } from '../model.ts';
 
 const STATE_TEXT = { up: 'ready', 'not-ready': 'not ready', stopped: 'stopped', unreachable: 'unreachable' } as const;
 
-/** A service: its rate and errors, readiness, outbox and any fault an operator injected. */
+/** A service: its rate and errors, readiness, outbox, events waiting for it and any fault an operator injected. */
 export function ServiceNode({ id, data }: NodeProps<ServiceFlowNode>) {
   const { select } = useGraphActions();
+  // The graph keeps the handles it measured (build.ts): a caller gained or lost must be measured anew.
+  const updateNodeInternals = useUpdateNodeInternals();
+  const callers = data.callers.join(',');
+  useEffect(() => updateNodeInternals(id), [id, callers, updateNodeInternals]);
   const faults = data.faults && (data.faults.latencyMs > 0 || data.faults.errorRate > 0) ? data.faults : undefined;
   return (
     <div
@@ -37,6 +42,11 @@ export function ServiceNode({ id, data }: NodeProps<ServiceFlowNode>) {
         <span className={`badge badge-outbox${data.outbox > 0 ? ' is-pending' : ''}`} data-testid={`outbox-${id}`} title="events committed, not yet relayed to the bus">
           outbox {data.outbox}
         </span>
+        {data.waiting !== undefined && (
+          <span className={`badge badge-waiting${data.waiting > 0 ? ' is-pending' : ''}`} data-testid={`waiting-${id}`} title="events on the bus this service has not handled yet">
+            {data.waiting} waiting
+          </span>
+        )}
         {faults && faults.latencyMs > 0 && <span className="badge badge-fault">+{faults.latencyMs} ms</span>}
         {faults && faults.errorRate > 0 && <span className="badge badge-fault">{Math.round(faults.errorRate * 100)}% errors</span>}
       </div>

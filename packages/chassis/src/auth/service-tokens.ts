@@ -1,0 +1,115 @@
+import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
+import { SignJWT, jwtVerify } from 'jose';
+import { defineProblem } from '../contract/problems.ts';
+
+/**
+ * Service-to-service authentication of the split topology: every HTTP call between processes
+ * carries a short-lived signed token (EdDSA/Ed25519 JWT, `iss` the caller, `aud` the callee), and a
+ * service port answers only requests whose token verifies.
+ *
+ * Why signed tokens and not mTLS from a local CA: they work unchanged wherever an Agora process
+ * runs (the supervisor's children, `agora serve` by hand, containers behind any proxy or mesh),
+ * they need no certificate rotation or TLS termination in the app, and a mesh that does mTLS
+ * (deploy/k8s/components/linkerd-mtls) adds transport security beside them instead of replacing
+ * them. One key pair per deployment, made by the supervisor at start (SERVICE_TOKEN_KEY): every
+ * process both calls and is called, so each needs the private key anyway, and per-service keys
+ * would only add a key set to distribute without stopping a process that holds its own key.
+ */
+export const SERVICE_TOKEN_HEADER = 'x-agora-service-token';
+
+/** Refusals name service authentication, so an operator tells them from a user's missing bearer token. */
+export const serviceUnauthenticated = defineProblem('service-authentication', 401, 'Service authentication required');
+
+/** 60 s: a leaked token is soon useless; a caller reuses one until 15 s before it expires. */
+const LIFETIME_S = 60;
+const RENEW_BEFORE_S = 15;
+/** Clocks of two hosts may disagree this much. */
+const CLOCK_TOLERANCE_S = 5;
+const ALGORITHM = 'EdDSA';
+
+/** A new deployment key: an Ed25519 private JWK, as the text SERVICE_TOKEN_KEY holds. */
+export function generateServiceTokenKey(): string {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return JSON.stringify(privateKey.export({ format: 'jwk' }));
+}
+
+/** Reads SERVICE_TOKEN_KEY; throws a message naming what is wrong (the config check reports it). */
+export function parseServiceTokenKey(text: string): KeyObject {
+  let jwk: Record<string, unknown>;
+  try {
+    jwk = JSON.parse(text) as Record<string, unknown>;
+  } catch {
+    throw new Error('SERVICE_TOKEN_KEY: not JSON (an Ed25519 private JWK is expected)');
+  }
+  if (jwk === null || typeof jwk !== 'object' || jwk.kty !== 'OKP' || jwk.crv !== 'Ed25519' || typeof jwk.d !== 'string' || typeof jwk.x !== 'string') {
+    throw new Error('SERVICE_TOKEN_KEY: not an Ed25519 private JWK (kty OKP, crv Ed25519, d and x)');
+  }
+  try {
+    return createPrivateKey({ key: jwk as { kty: string }, format: 'jwk' });
+  } catch {
+    throw new Error('SERVICE_TOKEN_KEY: the key does not load');
+  }
+}
+
+export interface ServiceTokensOptions {
+  /** The deployment key (SERVICE_TOKEN_KEY's text, or loaded). */
+  key: string | KeyObject;
+  /** Milliseconds since the epoch; tests move it. */
+  now?: () => number;
+}
+
+/** Mints this process' tokens (cached per caller and callee) and verifies the tokens of its callers. */
+export class ServiceTokens {
+  readonly #privateKey: KeyObject;
+  readonly #publicKey: KeyObject;
+  readonly #now: () => number;
+  readonly #minted = new Map<string, { token: Promise<string>; renewAt: number }>();
+
+  constructor(options: ServiceTokensOptions) {
+    this.#privateKey = typeof options.key === 'string' ? parseServiceTokenKey(options.key) : options.key;
+    this.#publicKey = createPublicKey(this.#privateKey);
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** A token for `issuer` calling `audience`, reused until shortly before it expires. */
+  token(issuer: string, audience: string): Promise<string> {
+    const now = this.#seconds();
+    const key = `${issuer}\u0000${audience}`;
+    const cached = this.#minted.get(key);
+    if (cached && cached.renewAt > now) return cached.token;
+    const token = new SignJWT({})
+      .setProtectedHeader({ alg: ALGORITHM, typ: 'JWT' })
+      .setIssuer(issuer)
+      .setAudience(audience)
+      .setIssuedAt(now)
+      .setExpirationTime(now + LIFETIME_S)
+      .sign(this.#privateKey);
+    this.#minted.set(key, { token, renewAt: now + LIFETIME_S - RENEW_BEFORE_S });
+    token.catch(() => this.#minted.delete(key));
+    return token;
+  }
+
+  /** The verified caller of a request to `audience`; a missing or bad token is a 401 service-authentication. */
+  async verify(token: string | string[] | undefined, audience: string): Promise<{ issuer: string }> {
+    if (typeof token !== 'string' || token === '') throw serviceUnauthenticated(`a service token (${SERVICE_TOKEN_HEADER}) is required`);
+    try {
+      const { payload } = await jwtVerify(token, this.#publicKey, {
+        algorithms: [ALGORITHM],
+        typ: 'JWT',
+        audience,
+        requiredClaims: ['iss', 'exp', 'iat'],
+        clockTolerance: CLOCK_TOLERANCE_S,
+        maxTokenAge: LIFETIME_S + CLOCK_TOLERANCE_S,
+        currentDate: new Date(this.#now()),
+      });
+      return { issuer: payload.iss! };
+    } catch {
+      // The answer does not say which check failed: a stranger learns nothing from probing.
+      throw serviceUnauthenticated('the service token is not valid for this service');
+    }
+  }
+
+  #seconds(): number {
+    return Math.floor(this.#now() / 1000);
+  }
+}
