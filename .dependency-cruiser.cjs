@@ -47,6 +47,20 @@ module.exports = {
       to: { path: '^packages/infra/' },
     },
     {
+      name: 'console-imports-gateway-code',
+      comment: "The page runs in the browser: of the gateway it reads only the operator API's types (console-api/contract.ts, with `import type`), so none of the gateway reaches the bundle.",
+      severity: 'error',
+      from: { path: '^apps/console/' },
+      to: { path: '^apps/gateway/', pathNot: '^apps/gateway/src/console-api/contract\\.ts$' },
+    },
+    {
+      name: 'console-contract-imports-something',
+      comment: 'The console type-checks the contract without Node or Fastify types: it declares everything itself.',
+      severity: 'error',
+      from: { path: '^apps/gateway/src/console-api/contract\\.ts$' },
+      to: {},
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},

@@ -1,48 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import type { LiveTick } from '@agora/gateway/console-contract';
 import { orderCreated } from '@agora/orders/contract/events';
 import { services } from '../../topology.ts';
 import { ShopClient, eventually } from '../support/client.ts';
+import { watchLive } from '../support/live-stream.ts';
 import { launchShop, type ShopProcess } from '../support/shop-process.ts';
-
-interface LiveTick {
-  intervalMs: number;
-  edges: Array<{ id: string; count: number; errors: number; rate: number }>;
-  breakers: Record<string, string>;
-  outbox: Record<string, number>;
-  traces: Array<{ id: string; edge: string; route: string }>;
-}
-
-/**
- * Reads the live stream the way the console does: fetch with the bearer header (EventSource cannot
- * send one), frames split on blank lines, `data:` lines parsed, comment lines kept apart.
- */
-function watchLive(url: string, token: string) {
-  const ticks: LiveTick[] = [];
-  const comments: string[] = [];
-  const controller = new AbortController();
-  const opened = fetch(`${url}/api/v1/admin/live`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
-  const ended = opened.then(async (response) => {
-    assert.equal(response.status, 200);
-    assert.match(response.headers.get('content-type') ?? '', /^text\/event-stream/);
-    const decoder = new TextDecoder();
-    let buffered = '';
-    for await (const chunk of response.body!) {
-      buffered += decoder.decode(chunk, { stream: true });
-      let end: number;
-      while ((end = buffered.indexOf('\n\n')) >= 0) {
-        for (const line of buffered.slice(0, end).split('\n')) {
-          if (line.startsWith('data: ')) ticks.push(JSON.parse(line.slice(6)) as LiveTick);
-          else if (line.startsWith(':')) comments.push(line.slice(1).trim());
-        }
-        buffered = buffered.slice(end + 2);
-      }
-    }
-  }).catch((error: unknown) => {
-    if (!controller.signal.aborted) throw error;
-  });
-  return { ticks, comments, ended, close: () => controller.abort() };
-}
 
 const edgeCount = (ticks: LiveTick[], id: string) => ticks.reduce((sum, tick) => sum + (tick.edges.find((edge) => edge.id === id)?.count ?? 0), 0);
 
@@ -92,7 +55,7 @@ describe('console API: the running topology as a graph, and live flow along its 
   });
 
   it('streams per-edge counts and the traces of finished requests while a checkout runs', async () => {
-    const live = watchLive(shop.url, admin);
+    const live = watchLive<LiveTick>(shop.url, admin);
     try {
       await eventually(async () => live.ticks.length > 0, 10_000, 'a first tick');
       const alice = await api.token('alice@example.com', 'alice-password');
@@ -113,13 +76,12 @@ describe('console API: the running topology as a graph, and live flow along its 
       assert.equal(typeof busy.outbox.orders, 'number');
       assert.ok(live.comments.includes('connected'));
     } finally {
-      live.close();
-      await live.ended;
+      await live.close();
     }
   });
 
   it('ends open streams when the shop stops, and stops in time', async () => {
-    const live = watchLive(shop.url, admin);
+    const live = watchLive<LiveTick>(shop.url, admin);
     await eventually(async () => live.ticks.length > 0, 10_000, 'a first tick');
     const code = await shop.kill('SIGTERM');
     await live.ended;

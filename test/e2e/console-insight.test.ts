@@ -2,37 +2,11 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { catalogApi } from '@agora/catalog/contract/api';
 import { productChanged } from '@agora/catalog/contract/events';
+import type { LiveTick, SagaStep, SagaTimeline as Saga } from '@agora/gateway/console-contract';
 import { services } from '../../topology.ts';
 import { ShopClient, eventually } from '../support/client.ts';
 import { watchLive } from '../support/live-stream.ts';
 import { launchShop, suiteEnv, type ShopProcess } from '../support/shop-process.ts';
-
-interface SagaStep {
-  at: string;
-  service: string;
-  kind: 'status' | 'published' | 'handled' | 'dead-lettered';
-  type: string;
-  eventId?: string;
-  consumer?: string;
-  attempts?: number;
-  detail?: string;
-  compensation: boolean;
-}
-
-interface Saga {
-  orderId: string;
-  status: string;
-  saga: string;
-  traceId?: string;
-  steps: SagaStep[];
-}
-
-interface Red {
-  rate: number;
-  errors: number;
-  meanMs: number;
-  p99Ms: number;
-}
 
 const stepIndex = (saga: Saga, service: string, kind: SagaStep['kind'], type: string) => saga.steps.findIndex((step) => step.service === service && step.kind === kind && step.type === type);
 
@@ -64,7 +38,7 @@ describe('console insight: per-service RED, contracts, AsyncAPI, logs, orders an
   });
 
   it('streams each service’s requests, 5xx and latency in the live ticks, rising with requests', async () => {
-    const live = watchLive<{ intervalMs: number; services: Record<string, Red> }>(shop.url, admin);
+    const live = watchLive<LiveTick>(shop.url, admin);
     try {
       await eventually(async () => live.ticks.length > 0, 10_000, 'a first tick');
       const from = live.ticks.length;

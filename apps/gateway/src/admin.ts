@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { FaultsSchema, Type, chassisApi, problems, recentSpans, type Caller, type InstanceAnswer, type RouteDefinition, type SpanRecord } from '@agora/chassis';
+import type { BreakerState, Faults, ServiceList, ServiceStatus } from './console-api/contract.ts';
 import { waitingByService, type BacklogSource } from './console-api/waiting.ts';
+import { addWorstBreakers } from './console-api/worst-breakers.ts';
 import { authenticate, type ProxyDeps } from './proxy.ts';
 
 const adminRoute: RouteDefinition = { method: 'GET', path: '', access: 'admin', summary: '', response: {} };
@@ -24,7 +26,7 @@ export function registerAdminRoutes(app: FastifyInstance, services: string[], ca
   const onRequest = adminOnly(deps);
 
   // With a bus, each item says how many events wait for the service there (`waiting`), stopped or not.
-  app.get('/api/v1/admin/services', { onRequest }, async () => {
+  app.get('/api/v1/admin/services', { onRequest }, async (): Promise<ServiceList> => {
     const waiting = bus ? waitingByService(bus, services).catch(() => undefined) : undefined;
     const items = await Promise.all(
       services.map(async (service) => ({ ...serviceStatus(service, await caller.callEach(chassisApi, 'status', {}, { target: service })), stopped: stopped().includes(service) })),
@@ -34,7 +36,7 @@ export function registerAdminRoutes(app: FastifyInstance, services: string[], ca
   });
 
   // Every instance gets the fault, so a service with two instances fails as a whole.
-  app.put<{ Params: { service: string }; Body: { latencyMs: number; errorRate: number } }>(
+  app.put<{ Params: { service: string }; Body: Faults }>(
     '/api/v1/admin/services/:service/faults',
     { onRequest, schema: { params: ServiceParam, body: FaultsSchema } },
     async (request) => {
@@ -73,26 +75,21 @@ export function registerAdminRoutes(app: FastifyInstance, services: string[], ca
 interface InstanceStatus {
   service: string;
   ready: boolean;
-  faults: { latencyMs: number; errorRate: number };
+  faults: Faults;
   breakers: Record<string, string>;
   consumers: string[];
 }
-
-const BREAKER_SEVERITY = ['closed', 'half-open', 'open'];
 
 /**
  * One line per service over all its instances: ready only if every instance is, each breaker at its
  * worst state across instances (one instance cut off from a downstream is worth seeing).
  */
-function serviceStatus(service: string, answers: InstanceAnswer<InstanceStatus>[]) {
+function serviceStatus(service: string, answers: InstanceAnswer<InstanceStatus>[]): Omit<ServiceStatus, 'stopped'> {
   const statuses = answers.flatMap((answer) => (answer.ok ? [answer.body] : []));
   const failed = answers.find((answer) => !answer.ok);
   const first = statuses[0];
   if (!first) return { service, ready: false, instances: answers.length, error: failed && !failed.ok ? failed.error.message : 'no live instance' };
-  const breakers: Record<string, string> = {};
-  for (const [target, state] of statuses.flatMap((status) => Object.entries(status.breakers))) {
-    const current = breakers[target];
-    if (current === undefined || BREAKER_SEVERITY.indexOf(state) > BREAKER_SEVERITY.indexOf(current)) breakers[target] = state;
-  }
+  const breakers: Record<string, BreakerState> = {};
+  for (const status of statuses) addWorstBreakers(breakers, status.breakers);
   return { ...first, ready: failed === undefined && statuses.every((status) => status.ready), breakers, instances: answers.length };
 }

@@ -61,7 +61,8 @@ export interface GatewayOptions {
   control?: ServiceControl;
 }
 
-export type { ControlOutcome, ServiceControl } from './service-control/service-control.ts';
+export type { ControlOutcome } from './console-api/contract.ts';
+export type { ServiceControl } from './service-control/service-control.ts';
 
 export interface Gateway {
   app: FastifyInstance;

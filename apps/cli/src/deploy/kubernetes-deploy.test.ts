@@ -36,7 +36,7 @@ describe('agora deploy to a Kubernetes environment: what it applies', () => {
     const kinds = objects.map((object) => object.kind);
     assert.ok(kinds.includes('HorizontalPodAutoscaler'), kinds.join(', '));
     assert.ok(kinds.includes('PodDisruptionBudget'), kinds.join(', '));
-    assert.deepEqual(external, ['inventory-database'], "production's database Secret is managed outside the repository");
+    assert.deepEqual(external, ['inventory-database', 'service-token'], "production's database and service-token Secrets are managed outside the repository");
   });
 
   it('refuses an artifact the overlay has no Deployment for', () => {

@@ -1,131 +1,33 @@
 /**
- * What the gateway answers, as the page reads it. Fields marked optional may be missing on a
- * gateway that does not serve them yet; the page shows what is there.
+ * What the page reads. The gateway's operator API answers come from its own declaration of them;
+ * the rest mirrors TypeBox schemas of the chassis and the services, which the page cannot import
+ * without their Node dependencies.
  */
 
-export type BreakerState = 'closed' | 'open' | 'half-open';
+export type {
+  BreakerState,
+  CompletedTrace,
+  ContractRoute,
+  EdgeFlow,
+  Faults,
+  LiveTick,
+  NodeInstance,
+  Outcomes,
+  RunState,
+  SagaStep,
+  SagaTimeline as Saga,
+  ServiceContract,
+  ServiceList,
+  ServiceRed,
+  ServiceStatus,
+  Topology,
+  TopologyEdge,
+  TopologyNode,
+  TrafficStatus,
+} from '@agora/gateway/console-contract';
 
-// Topology
-
-export interface NodeInstance {
-  url?: string;
-  version: string;
-  pid?: number;
-  ready?: boolean;
-}
-
-export interface TopologyNode {
-  id: string;
-  kind: 'gateway' | 'service' | 'database' | 'bus';
-  label: string;
-  instances?: NodeInstance[];
-  engine?: string;
-}
-
-export interface TopologyEdge {
-  id: string;
-  from: string;
-  to: string;
-  kind: 'call' | 'event' | 'storage';
-  label: string;
-}
-
-export interface Topology {
-  nodes: TopologyNode[];
-  edges: TopologyEdge[];
-}
-
-// Live stream
-
-export interface EdgeFlow {
-  id: string;
-  count: number;
-  errors: number;
-  /** Per second. */
-  rate: number;
-}
-
-export interface CompletedTrace {
-  id: string;
-  /** The gateway → service edge the request entered by. */
-  edge: string;
-  route: string;
-  status: 'ok' | 'error';
-  durationMs: number;
-}
-
-/** Requests a service (or the gateway) served in the tick's window. */
-export interface ServiceRed {
-  rate: number;
-  errors: number;
-  meanMs: number;
-  p99Ms: number;
-}
-
-export interface LiveTick {
-  at: string;
-  intervalMs: number;
-  edges: EdgeFlow[];
-  breakers: Record<string, BreakerState>;
-  outbox: Record<string, number>;
-  /** Events on the bus not yet acknowledged by each consuming service (they pile up while it is stopped); absent without a bus. */
-  waiting?: Record<string, number>;
-  traces: CompletedTrace[];
-  tracesOmitted: number;
-  unreachable: string[];
-  services?: Record<string, ServiceRed>;
-  traffic?: TrafficStatus;
-  stopped?: string[];
-}
-
-// Services
-
-export interface ServiceStatus {
-  service: string;
-  ready: boolean;
-  faults?: Faults;
-  breakers?: Record<string, BreakerState>;
-  consumers?: string[];
-  instances: number;
-  stopped?: boolean;
-  /** Events waiting for it on the bus, when the gateway has one. */
-  waiting?: number;
-  /** Why no instance answered. */
-  error?: string;
-}
-
-export interface Faults {
-  latencyMs: number;
-  errorRate: number;
-}
-
-export interface RunState {
-  service: string;
-  running: boolean;
-  processes: string[];
-}
-
-export interface ContractRoute {
-  operation: string;
-  method: string;
-  path: string;
-  access: string;
-  summary: string;
-  deprecated?: boolean;
-}
-
-export interface ServiceContract {
-  service: string;
-  version: string;
-  description: string;
-  routes: ContractRoute[];
-  publishes: Array<{ type: string; description: string }>;
-  consumes: string[];
-  openApi: string;
-  asyncApi: string;
-}
-
-export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'fatal';
+// Logs: mirrors the chassis's `LogLine` schema (packages/chassis/src/contract/insight-report.ts).
+export type LogLevel = 'trace' | 'debug' | 'info' | 'warn' | 'error' | 'fatal';
 
 export interface LogLine {
   time: string;
@@ -138,7 +40,7 @@ export interface LogLine {
   fields: Record<string, unknown>;
 }
 
-// Traces, orders, sagas
+// Traces: mirrors the chassis's `Span` schema (packages/chassis/src/contract/chassis-api.ts).
 
 export interface Span {
   traceId: string;
@@ -159,6 +61,8 @@ export interface Trace {
   spans: Span[];
 }
 
+// Orders: mirrors `OrderStatus` and `AdminOrderPage` in services/orders/contract/api.ts.
+
 export type OrderStatus = 'PENDING' | 'CONFIRMED' | 'SHIPPED' | 'CANCELLED';
 
 export interface OrderSummary {
@@ -170,45 +74,8 @@ export interface OrderSummary {
   userId?: string;
 }
 
-export interface SagaStep {
-  at: string;
-  service: string;
-  kind: 'status' | 'published' | 'handled' | 'dead-lettered';
-  type: string;
-  eventId?: string;
-  consumer?: string;
-  attempts?: number;
-  detail?: string;
-  compensation: boolean;
-}
-
-export interface Saga {
-  orderId: string;
-  status: OrderStatus;
-  saga: 'choreography' | 'orchestration';
-  traceId?: string;
-  steps: SagaStep[];
-}
-
-// Traffic generator
-
-export interface OutcomeCount {
-  ok: number;
-  failed: number;
-}
-
-export interface TrafficStatus {
-  running: boolean;
-  rate: number;
-  startedAt: string | null;
-  counts: Record<string, OutcomeCount>;
-  /** Operations skipped because too many were still in flight. */
-  shed?: number;
-  inFlight?: number;
-  lastError: string | null;
-}
-
-// Shop
+// Shop: mirrors `ProductV1`/`ProductV2` and `ProductPage` (catalog), `User` and `TokenResponse`
+// (identity), `ShippingAddress`, `OrderLine`, `Order` and `Accepted` (orders): each service's contract/api.ts.
 
 export interface Product {
   id: string;
@@ -271,4 +138,5 @@ export interface Accepted {
   status: OrderStatus;
 }
 
-export const FINAL_STATUSES: ReadonlySet<OrderStatus> = new Set(['SHIPPED', 'CANCELLED']);
+/** An order's status or a saga's (`Saga.status` is the order's, as a string). */
+export const FINAL_STATUSES: ReadonlySet<string> = new Set<OrderStatus>(['SHIPPED', 'CANCELLED']);

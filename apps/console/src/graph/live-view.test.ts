@@ -1,14 +1,25 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { LiveTick, ServiceStatus } from '../api/types.ts';
+import type { LiveTick, ServiceStatus, TrafficStatus } from '../api/types.ts';
 import { shopTopology } from '../testing/topology-fixture.ts';
 import { formatRate, liveView } from './live-view.ts';
 
+const none = { ok: 0, failed: 0 };
+const idle: TrafficStatus = {
+  running: false,
+  rate: 0,
+  startedAt: null,
+  counts: { browse: none, login: none, checkout: none, declined: none, outOfStock: none, orderStatus: none, cancel: none },
+  shed: 0,
+  inFlight: 0,
+  lastError: null,
+};
+
 function tick(overrides: Partial<LiveTick> = {}): LiveTick {
-  return { at: '2026-01-01T00:00:00.000Z', intervalMs: 1000, edges: [], breakers: {}, outbox: {}, traces: [], tracesOmitted: 0, unreachable: [], ...overrides };
+  return { at: '2026-01-01T00:00:00.000Z', intervalMs: 1000, edges: [], breakers: {}, outbox: {}, traces: [], tracesOmitted: 0, unreachable: [], services: {}, traffic: idle, stopped: [], ...overrides };
 }
 
-const status = (service: string, extra: Partial<ServiceStatus> = {}): ServiceStatus => ({ service, ready: true, instances: 1, ...extra });
+const status = (service: string, extra: Partial<ServiceStatus> = {}): ServiceStatus => ({ service, ready: true, instances: 1, stopped: false, ...extra });
 
 describe('liveView', () => {
   const topology = shopTopology();

@@ -1,18 +1,10 @@
 import { watchSpans, type SpanRecord } from '@agora/chassis';
+import type { CompletedTrace } from './contract.ts';
 import { GATEWAY, callEdge } from './edge-ids.ts';
 import type { RouteOwners } from './route-owners.ts';
 
 /** Enough to animate a busy second; the edge counts carry the totals. */
 const TRACES_PER_TICK = 100;
-
-export interface CompletedTrace {
-  id: string;
-  /** The gateway → service edge the request entered by. */
-  edge: string;
-  route: string;
-  status: 'ok' | 'error';
-  durationMs: number;
-}
 
 /**
  * Requests that finished at the gateway since the last drain: each proxied request's server span

@@ -1,10 +1,10 @@
 import { chassisApi, flowCounters, metrics, servedRequests, type Caller, type ServiceFlow } from '@agora/chassis';
+import type { BreakerState } from './contract.ts';
 import { BUS, GATEWAY, callEdge, eventEdge } from './edge-ids.ts';
 import type { RouteOwners } from './route-owners.ts';
 import { addServed } from './served-window.ts';
 import { waitingByService, type BacklogSource } from './waiting.ts';
-
-const BREAKER_SEVERITY = ['closed', 'half-open', 'open'];
+import { addWorstBreakers } from './worst-breakers.ts';
 
 /** One look at the whole system's counters: cumulative, per instance; the sampler takes differences. */
 export interface FlowSample {
@@ -12,7 +12,7 @@ export interface FlowSample {
   /** `<instance>|<edge id>|count` and `…|errors` → the instance's cumulative value. */
   counters: Map<string, number>;
   /** Per call edge, the worst state over the caller's instances. */
-  breakers: Record<string, string>;
+  breakers: Record<string, BreakerState>;
   /** Events committed but not yet relayed, per service, summed over its instances. */
   outbox: Record<string, number>;
   /** Services with an instance that did not answer, or with none at all. */
@@ -67,11 +67,7 @@ function add(sample: FlowSample, flow: ServiceFlow): void {
   addServed(sample.served, flow);
   // The gateway has no outbox of its own.
   if (flow.service !== GATEWAY) sample.outbox[flow.service] = (sample.outbox[flow.service] ?? 0) + flow.outboxPending;
-  for (const [target, state] of Object.entries(flow.breakers)) {
-    const edge = callEdge(flow.service, target);
-    const current = sample.breakers[edge];
-    if (current === undefined || BREAKER_SEVERITY.indexOf(state) > BREAKER_SEVERITY.indexOf(current)) sample.breakers[edge] = state;
-  }
+  addWorstBreakers(sample.breakers, flow.breakers, (target) => callEdge(flow.service, target));
 }
 
 /**

@@ -1,40 +1,12 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@agora/chassis';
-import { CompletedTraces, type CompletedTrace } from './completed-traces.ts';
+import { CompletedTraces } from './completed-traces.ts';
+import type { EdgeFlow, LiveTick } from './contract.ts';
 import { CounterDeltas } from './counter-deltas.ts';
 import { sampleFlows, type FlowSample, type SampleSources } from './flow-sample.ts';
-import { ServedWindows, type ServiceRed } from './served-window.ts';
-import type { TrafficStatus } from '../traffic/traffic-status.ts';
+import { ServedWindows } from './served-window.ts';
 
 export const TICK_MS = 1_000;
-
-/** What moved through the system since the previous tick. */
-export interface LiveTick {
-  /** When this tick's sample was taken (ISO 8601). */
-  at: string;
-  /** Time since the previous sample: the window of every count below. */
-  intervalMs: number;
-  /** Edges with traffic in the window (absent edges had none); `rate` is per second. */
-  edges: Array<{ id: string; count: number; errors: number; rate: number }>;
-  breakers: Record<string, string>;
-  outbox: Record<string, number>;
-  /**
-   * Events on the bus per consuming service, not yet acknowledged by it (delivered or not), summed
-   * over its durable consumers: they pile up while it is stopped. Absent without a bus, or when the
-   * bus did not answer.
-   */
-  waiting?: Record<string, number>;
-  traces: CompletedTrace[];
-  /** Requests that finished in the window beyond the ones listed in `traces`. */
-  tracesOmitted: number;
-  unreachable: string[];
-  /** Requests each service (and the gateway) answered in the window, over its instances; probes and operator calls left out. */
-  services: Record<string, ServiceRed>;
-  /** The operator's traffic generator, as `GET /api/v1/admin/traffic` answers. */
-  traffic: TrafficStatus;
-  /** Services an operator stopped (`POST /api/v1/admin/services/:service/stop`). */
-  stopped: string[];
-}
 
 /** What the operator changed, read at every tick. */
 export type OperatorState = () => Pick<LiveTick, 'traffic' | 'stopped'>;
@@ -95,7 +67,7 @@ export class LiveSampler {
   }
 
   #tick(sample: FlowSample, intervalMs: number, moved: Map<string, number>): Omit<LiveTick, 'services'> {
-    const edges = new Map<string, { id: string; count: number; errors: number; rate: number }>();
+    const edges = new Map<string, EdgeFlow>();
     for (const [key, amount] of moved) {
       const [, id, field] = key.split('|') as [string, string, 'count' | 'errors'];
       const edge = edges.get(id) ?? { id, count: 0, errors: 0, rate: 0 };

@@ -1,6 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
-import type { LiveSampler, LiveTick } from './live-sampler.ts';
+import type { LiveTick } from './contract.ts';
+import type { LiveSampler } from './live-sampler.ts';
 
 /** Proxies and load balancers close a stream that stays silent; a comment line keeps it open. */
 const HEARTBEAT_MS = 15_000;

@@ -1,10 +1,11 @@
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import type { ApiContract, Caller, Logger } from '@agora/chassis';
+import type { NodeInstance, Topology } from './contract.ts';
 import { LiveSampler, type OperatorState } from './live-sampler.ts';
 import { registerLiveStream } from './live-stream.ts';
 import { RouteOwners } from './route-owners.ts';
 import { ServiceDeclarations } from './service-declarations.ts';
-import { topologyGraph, type NodeInstance } from './topology-graph.ts';
+import { topologyGraph } from './topology-graph.ts';
 import type { BacklogSource } from './waiting.ts';
 
 export interface ConsoleApiOptions {
@@ -39,7 +40,7 @@ export function registerConsoleApi(app: FastifyInstance, options: ConsoleApiOpti
     .filter((contract) => Object.values(contract.routes).some((route) => route.access !== 'internal'))
     .map((contract) => ({ service: contract.service, version: contract.version }));
 
-  app.get('/api/v1/admin/topology', { onRequest }, async () => topologyGraph({ instances: [gatewayInstance(app, version)], routes }, await declarations.gather()));
+  app.get('/api/v1/admin/topology', { onRequest }, async (): Promise<Topology> => topologyGraph({ instances: [gatewayInstance(app, version)], routes }, await declarations.gather()));
 
   const sampler = new LiveSampler({ caller, services, owners: new RouteOwners(contracts), version, bus: options.bus }, options.logger, options.operator);
   registerLiveStream(app, '/api/v1/admin/live', onRequest, sampler);

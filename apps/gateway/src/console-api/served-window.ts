@@ -1,15 +1,6 @@
 import type { ServiceFlow } from '@agora/chassis';
+import type { ServiceRed } from './contract.ts';
 import { CounterDeltas } from './counter-deltas.ts';
-
-/** Requests one service (or the gateway) answered in a tick's window, over all its instances. */
-export interface ServiceRed {
-  /** Requests per second. */
-  rate: number;
-  /** Answers with a 5xx status. */
-  errors: number;
-  meanMs: number;
-  p99Ms: number;
-}
 
 /**
  * Adds one instance's cumulative served counters to a sample, keyed

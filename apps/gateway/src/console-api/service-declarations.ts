@@ -1,5 +1,6 @@
 import { chassisApi, type Caller, type InstanceAnswer, type ServiceDescription } from '@agora/chassis';
-import type { Declared, NodeInstance, ServiceView } from './topology-graph.ts';
+import type { NodeInstance } from './contract.ts';
+import type { Declared, ServiceView } from './topology-graph.ts';
 
 /**
  * Asks every instance of every service what it is and what it declares (the chassis' `describe`),

@@ -1,32 +1,5 @@
+import type { NodeInstance, Topology, TopologyEdge, TopologyNode } from './contract.ts';
 import { BUS, GATEWAY, callEdge, databaseNode, eventEdge, storageEdge } from './edge-ids.ts';
-
-export interface NodeInstance {
-  url?: string;
-  version: string;
-  pid?: number;
-  ready?: boolean;
-}
-
-export interface TopologyNode {
-  id: string;
-  kind: 'gateway' | 'service' | 'database' | 'bus';
-  label: string;
-  instances?: NodeInstance[];
-  engine?: string;
-}
-
-export interface TopologyEdge {
-  id: string;
-  from: string;
-  to: string;
-  kind: 'call' | 'event' | 'storage';
-  label: string;
-}
-
-export interface Topology {
-  nodes: TopologyNode[];
-  edges: TopologyEdge[];
-}
 
 /** What a service's instances declare about themselves (the union over its instances). */
 export interface Declared {

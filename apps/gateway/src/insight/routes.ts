@@ -1,6 +1,7 @@
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import { LogQuery, Type, chassisApi, problems, recentLogs, type Caller, type LogLineRecord } from '@agora/chassis';
 import { ordersApi } from '@agora/orders/contract/api';
+import type { ServiceContract } from '../console-api/contract.ts';
 import { sagaTimeline, type ServiceReport } from './saga-timeline.ts';
 
 const GATEWAY = 'gateway';
@@ -27,7 +28,7 @@ export function registerInsightRoutes(app: FastifyInstance, { services, caller, 
     return service;
   };
 
-  app.get<{ Params: { service: string } }>('/api/v1/admin/services/:service/contract', { onRequest, schema: { params: ServiceParam } }, async (request) => {
+  app.get<{ Params: { service: string } }>('/api/v1/admin/services/:service/contract', { onRequest, schema: { params: ServiceParam } }, async (request): Promise<ServiceContract> => {
     const service = known(request.params.service);
     const described = await caller.call(chassisApi, 'describe', {}, { target: service });
     return {

@@ -3,6 +3,7 @@ import { inventoryReleased } from '@agora/inventory/contract/events';
 import { orderCancelled, orderCreated } from '@agora/orders/contract/events';
 import { paymentRefunded } from '@agora/payments/contract/events';
 import { shipmentCancelled } from '@agora/shipping/contract/events';
+import type { SagaStep, SagaTimeline } from '../console-api/contract.ts';
 
 /**
  * Events that undo or call off an earlier step: the saga's compensations. Decided by type alone, so
@@ -11,30 +12,6 @@ import { shipmentCancelled } from '@agora/shipping/contract/events';
 const COMPENSATIONS: ReadonlySet<string> = new Set([orderCancelled.type, inventoryReleased.type, paymentRefunded.type, shipmentCancelled.type]);
 /** The order status a cancellation ends in. */
 const CANCELLED = 'CANCELLED';
-
-export interface SagaStep {
-  at: string;
-  service: string;
-  kind: 'status' | 'published' | 'handled' | 'dead-lettered';
-  /** The event type, or the order status for a status step. */
-  type: string;
-  eventId?: string;
-  consumer?: string;
-  attempts?: number;
-  detail?: string;
-  compensation: boolean;
-}
-
-export interface SagaTimeline {
-  orderId: string;
-  status: string;
-  saga: 'choreography' | 'orchestration';
-  /** The checkout's trace, from the traceparent order.created.v1 was published with. */
-  traceId?: string;
-  steps: SagaStep[];
-  /** Services whose store could not be read: their steps are missing. */
-  unreachable?: string[];
-}
 
 export interface OrderHistory {
   id: string;

@@ -1,5 +1,6 @@
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
 import { Type, defineProblem, problems } from '@agora/chassis';
+import type { RunState } from '../console-api/contract.ts';
 import type { ServiceControl } from './service-control.ts';
 
 const notImplemented = defineProblem('not-implemented', 501, 'Not implemented');
@@ -17,14 +18,14 @@ export function registerServiceControlRoutes(app: FastifyInstance, services: str
     return control;
   };
 
-  app.post<{ Params: { service: string } }>('/api/v1/admin/services/:service/stop', { onRequest, schema: { params: ServiceParam } }, async (request) => {
+  app.post<{ Params: { service: string } }>('/api/v1/admin/services/:service/stop', { onRequest, schema: { params: ServiceParam } }, async (request): Promise<RunState> => {
     const { service } = request.params;
     const control = controlOf(service);
     if (control.stopped().includes(service)) throw problems.conflict(`${service} is stopped already`);
     return { service, running: false, ...(await control.stop(service)) };
   });
 
-  app.post<{ Params: { service: string } }>('/api/v1/admin/services/:service/start', { onRequest, schema: { params: ServiceParam } }, async (request) => {
+  app.post<{ Params: { service: string } }>('/api/v1/admin/services/:service/start', { onRequest, schema: { params: ServiceParam } }, async (request): Promise<RunState> => {
     const { service } = request.params;
     const control = controlOf(service);
     if (!control.stopped().includes(service)) throw problems.conflict(`${service} is running already`);

@@ -1,10 +1,4 @@
-/** What stopping or starting a service did. */
-export interface ControlOutcome {
-  /** The processes stopped or started (ids of the supervisor's process table); none when the service is paused inside this process. */
-  processes: string[];
-  /** Every service that went with them: a process may host several (the mixed topology's monolith). */
-  services: string[];
-}
+import type { ControlOutcome } from '../console-api/contract.ts';
 
 /**
  * Stopping and starting services on an operator's order (chaos), given to the gateway by whatever

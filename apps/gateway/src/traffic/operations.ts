@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LoadHttp } from './load-http.ts';
-import type { TrafficKind } from './traffic-mix.ts';
+import type { TrafficKind } from '../console-api/contract.ts';
 import { SHOPPER_PASSWORD, type KnownProducts, type Shopper } from './shoppers.ts';
 
 /** The product that is always out of stock, and the card that is always declined (the shop's demo data). */

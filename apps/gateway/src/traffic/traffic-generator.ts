@@ -1,12 +1,13 @@
 import { LoadHttp, LoadRequestError } from './load-http.ts';
 import { needsOrder, operations } from './operations.ts';
-import { pickKind, type TrafficKind } from './traffic-mix.ts';
-import { emptyCounts, type TrafficStatus } from './traffic-status.ts';
+import type { TrafficKind, TrafficStatus } from '../console-api/contract.ts';
+import { pickKind } from './traffic-mix.ts';
+import { emptyCounts } from './traffic-status.ts';
 import { KnownProducts, SHOPPER_COUNT, Shopper } from './shoppers.ts';
 
 export { SHOPPER_PASSWORD, shopperEmail } from './shoppers.ts';
-export type { TrafficStatus } from './traffic-status.ts';
-export { TRAFFIC_KINDS, type TrafficKind } from './traffic-mix.ts';
+export type { TrafficKind, TrafficStatus } from '../console-api/contract.ts';
+export { TRAFFIC_KINDS } from './traffic-mix.ts';
 
 export const MIN_RATE = 1;
 export const MAX_RATE = 200;

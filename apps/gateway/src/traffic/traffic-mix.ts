@@ -1,7 +1,4 @@
-/** What the generator does, one operation at a time. */
-export const TRAFFIC_KINDS = ['browse', 'login', 'checkout', 'declined', 'outOfStock', 'orderStatus', 'cancel'] as const;
-
-export type TrafficKind = (typeof TRAFFIC_KINDS)[number];
+import type { TrafficKind } from '../console-api/contract.ts';
 
 /**
  * The share of each kind, roughly a shop's day: mostly browsing, a checkout now and then (some with
@@ -17,6 +14,9 @@ export const TRAFFIC_MIX: Readonly<Record<TrafficKind, number>> = {
   orderStatus: 0.15,
   cancel: 0.03,
 };
+
+/** Every kind, in the mix's order: the mix names each kind once, so no list can forget one. */
+export const TRAFFIC_KINDS = Object.keys(TRAFFIC_MIX) as TrafficKind[];
 
 /** One kind, drawn by its share (`random` in [0, 1)). */
 export function pickKind(random: () => number, mix: Readonly<Record<TrafficKind, number>> = TRAFFIC_MIX): TrafficKind {
