@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { SERVICE_TOKEN_HEADER, ServiceTokens } from '@agora/chassis/split';
 import { catalogApi } from '@agora/catalog/contract/api';
 import { productChanged } from '@agora/catalog/contract/events';
 import type { LiveTick, SagaStep, SagaTimeline as Saga } from '@agora/gateway/console-contract';
@@ -204,7 +207,12 @@ describe('console insight: per-service RED, contracts, AsyncAPI, logs, orders an
     const urls = (topology.body.nodes.find((node: { id: string }) => node.id === 'catalog').instances as Array<{ url?: string }>).flatMap((instance) => (instance.url ? [instance.url] : []));
     assert.equal(urls.length > 0, suiteEnv().AGORA_TOPOLOGY !== 'embedded');
     for (const url of urls) {
-      const own = (await (await fetch(`${url}/asyncapi.json`)).json()) as { operations: Record<string, { action: string }> };
+      // A service port answers only other services: ask the way one would, with a service token
+      // signed by the shop's key (the supervisor keeps it in its data folder).
+      assert.equal((await fetch(`${url}/asyncapi.json`)).status, 401);
+      const { SERVICE_TOKEN_KEY: key } = JSON.parse(readFileSync(join(shop.dataDir, 'connections.json'), 'utf8')) as { SERVICE_TOKEN_KEY: string };
+      const token = await new ServiceTokens({ key }).token('gateway', 'catalog');
+      const own = (await (await fetch(`${url}/asyncapi.json`, { headers: { [SERVICE_TOKEN_HEADER]: token } })).json()) as { operations: Record<string, { action: string }> };
       assert.deepEqual(Object.keys(own.operations).filter((name) => own.operations[name]!.action === 'send'), [`catalog.send.${productChanged.type}`]);
     }
   });
