@@ -57,6 +57,14 @@ describe('fault checkers', () => {
     assert.equal(check(again.completed(), stuck).unfinished, 1);
   });
 
+  it('catch an order that ships after its cancel was answered 200', () => {
+    const { history, store } = cleanRun();
+    history.complete(history.invoke(1, 'cancel', { orderId: 'o-2' }), 'ok', { status: 200 });
+    assert.deepEqual(check(history.completed(), store).problems, []);
+    history.complete(history.invoke(0, 'cancel', { orderId: 'o-1' }), 'ok', { status: 200 });
+    assert.equal(check(history.completed(), store).unfinished, 1);
+  });
+
   it('catch one key making two orders, by the answers or by the store', () => {
     const { history, store } = cleanRun();
     history.complete(history.invoke(0, 'replay', { key: 'k1' }), 'ok', { orderId: 'o-9' });

@@ -21,7 +21,7 @@ describe('faults, split: service processes and servers fail under a concurrent w
     shop = await launchShop({ AGORA_TOPOLOGY: 'split', SAGA_STYLE: process.env.SAGA_STYLE ?? 'orchestration' });
     admin = await adminToken(shop.url);
   });
-  after(() => shop.stop());
+  after(() => shop?.stop());
 
   it('keeps every acknowledged order, once, with stock and money adding up', async () => {
     const seed = runSeed();

@@ -18,7 +18,7 @@ describe('faults, targeted: the races the workload only hits by luck', () => {
     shop = await launchShop({ AGORA_TOPOLOGY: 'embedded' });
     admin = await adminToken(shop.url);
   });
-  after(() => shop.stop());
+  after(() => shop?.stop());
 
   it('20 concurrent buyers of the last 10 units: exactly 10 sold, never more', async () => {
     const set = await call(shop.url, 'PUT', '/api/v1/inventory/p-limited', { token: admin, body: { onHand: 10 } });

@@ -39,6 +39,7 @@ export interface Verdict {
   unknown: number;
   acknowledged: number;
   lost: number;
+  /** Acknowledged orders not in a final state, or not in the one a 200 cancel promised. */
   unfinished: number;
   duplicated: number;
   oversold: number;
@@ -74,6 +75,15 @@ export function check(history: Completed[], store: StoreSnapshot): Verdict {
     } else if (!FINAL.has(order.status)) {
       unfinished++;
       problems.push(`acknowledged order ${id} is still ${order.status}`);
+    }
+  }
+
+  // A cancel that was answered 200 holds: the order ends CANCELLED, whatever the saga was doing.
+  for (const operation of history.filter((candidate) => candidate.f === 'cancel' && candidate.outcome === 'ok')) {
+    const order = byId.get(String(operation.value.orderId));
+    if (order && order.status !== 'CANCELLED') {
+      unfinished++;
+      problems.push(`order ${order.id} was cancelled with a 200 but ended ${order.status}`);
     }
   }
 
