@@ -44,6 +44,7 @@ const SERVERS: Record<string, readonly string[]> = {
   'test:console:split': SPLIT,
   'test:e2e:polyglot': [...SPLIT, 'rabbitmq-server', 'mariadb-server'],
   'test:split': SPLIT,
+  'test:faults': SPLIT,
 };
 
 // ---- reading the YAML without `any` ----------------------------------------------------------
