@@ -1,14 +1,14 @@
-import { useCallback, useId, useState, type FormEvent } from 'react';
+import { useCallback, useId, useState } from 'react';
 import type { AdminApi } from '../api/admin.ts';
 import type { RecentTrace } from '../api/live.ts';
 import { usePoll } from '../api/usePoll.ts';
 import { ErrorNote } from '../ui/Notes.tsx';
 import { formatMs, formatTime, shortId } from '../ui/format.ts';
+import { TraceIdForm } from '../ui/TraceIdForm.tsx';
 import { TraceWaterfall } from './TraceWaterfall.tsx';
 
 /** A trace keeps growing while its saga's events are handled; it is read again this often. */
 const TRACE_MS = 2_000;
-const TRACE_ID = /^[0-9a-f]{32}$/;
 /** The console's own polling; hidden unless asked for, so the shop's requests stand out. */
 const OPERATOR_ROUTE = /^\S+ \/api\/v1\/admin\//;
 
@@ -22,37 +22,22 @@ export interface TracesViewProps {
 /** Pick a request that just finished (from the live stream), or paste a trace id, and see its waterfall. */
 export function TracesView({ admin, recent, traceId, onSelectTrace }: TracesViewProps) {
   const id = useId();
-  const [draft, setDraft] = useState('');
   const [showOperator, setShowOperator] = useState(false);
   const shown = showOperator ? recent : recent.filter((item) => !OPERATOR_ROUTE.test(item.route));
   const trace = usePoll(traceId ? `trace:${traceId}` : null, useCallback((signal: AbortSignal) => admin.trace(traceId ?? '', signal), [admin, traceId]), TRACE_MS);
-  const invalid = draft !== '' && !TRACE_ID.test(draft);
-
-  const submit = (event: FormEvent) => {
-    event.preventDefault();
-    if (draft && !invalid) onSelectTrace(draft);
-  };
 
   return (
     <div className="split-view">
       <section className="card picker" aria-labelledby={`${id}-recent`}>
         <h2 id={`${id}-recent`}>Recent requests</h2>
-        <form className="inline-form" onSubmit={submit}>
-          <label htmlFor={`${id}-trace`}>Trace id</label>
-          <input
-            id={`${id}-trace`}
-            value={draft}
-            onChange={(event) => setDraft(event.target.value.trim().toLowerCase())}
-            placeholder="32 hex digits (x-trace-id)"
-            aria-invalid={invalid}
-            spellCheck={false}
-            data-testid="trace-id-input"
-          />
-          <button type="submit" disabled={invalid || !draft} data-testid="trace-id-load">
-            Show
-          </button>
-        </form>
-        {invalid && <p className="form-error">A trace id is 32 hexadecimal digits.</p>}
+        <TraceIdForm
+          allowEmpty={false}
+          placeholder="32 hex digits (x-trace-id)"
+          buttonLabel={() => 'Show'}
+          inputTestId="trace-id-input"
+          buttonTestId="trace-id-load"
+          onSubmit={onSelectTrace}
+        />
         <label className="checkbox">
           <input type="checkbox" checked={showOperator} onChange={(event) => setShowOperator(event.target.checked)} data-testid="traces-show-operator" />
           Show operator requests (this console's own)
