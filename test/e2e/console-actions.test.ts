@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
 import { SHOPPER_PASSWORD, shopperEmail, type TrafficStatus } from '@agora/gateway/traffic';
 import { ShopClient, eventually } from '../support/client.ts';
+import { watchLive } from '../support/live-stream.ts';
 import { launchShop, suiteEnv, type ShopProcess } from '../support/shop-process.ts';
 
 const split = suiteEnv().AGORA_TOPOLOGY !== 'embedded';
@@ -18,27 +19,13 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The first live tick of `/api/v1/admin/live` that passes `check`. */
+/** The first live tick of `/api/v1/admin/live` that passes `check`, within 10 s. */
 async function liveTick(url: string, token: string, check: (tick: any) => boolean): Promise<any> {
-  const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(), 10_000);
+  const live = watchLive(url, token);
   try {
-    const response = await fetch(`${url}/api/v1/admin/live`, { headers: { authorization: `Bearer ${token}` }, signal: controller.signal });
-    const decoder = new TextDecoder();
-    let buffered = '';
-    for await (const chunk of response.body!) {
-      buffered += decoder.decode(chunk, { stream: true });
-      for (const line of buffered.split('\n')) {
-        if (!line.startsWith('data: ')) continue;
-        const tick = JSON.parse(line.slice(6));
-        if (check(tick)) return tick;
-      }
-      buffered = buffered.slice(buffered.lastIndexOf('\n') + 1);
-    }
-    throw new Error('the live stream ended');
+    return await eventually(async () => live.ticks.find(check), 10_000, 'a matching live tick');
   } finally {
-    clearTimeout(timer);
-    controller.abort();
+    await live.close();
   }
 }
 
