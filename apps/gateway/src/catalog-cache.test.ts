@@ -5,12 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { installProblemHandlers, registry, rootLogger, type TransportRequest } from '@agora/chassis';
+import { installProblemHandlers, registry, rootLogger, type EventBus, type Subscription, type TransportRequest } from '@agora/chassis';
 import { catalogApi } from '@agora/catalog/contract/api';
 import { startRedis, type LocalRedis } from '@agora/infra';
 import type { TokenVerifier } from './auth.ts';
 import type { IdempotencyStore } from './idempotency.ts';
 import { registerProxyRoutes } from './proxy.ts';
+import { localCatalogCache } from './catalog-cache.ts';
+import { RateLimiter } from './rate-limit.ts';
 import { connectSharedState, type SharedState } from './shared-state.ts';
 
 process.env.LOG_LEVEL ??= 'silent';
@@ -32,7 +34,7 @@ function fakeCatalog() {
 }
 
 /** The gateway's proxy on the catalog contract alone, as gateway.ts wires it (the admin token is "admin"). */
-async function gatewayOn(shared: SharedState, catalog: ReturnType<typeof fakeCatalog>): Promise<FastifyInstance> {
+async function gatewayOn(shared: Pick<SharedState, 'limiter' | 'cache'>, catalog: ReturnType<typeof fakeCatalog>): Promise<FastifyInstance> {
   const verifier = { verify: async (authorization?: string) => (authorization === 'Bearer admin' ? { sub: 'admin', role: 'admin' as const } : undefined) };
   const app = Fastify({ logger: false });
   installProblemHandlers(app, logger);
@@ -109,5 +111,58 @@ describe('gateway catalog cache in Redis, through the proxy', () => {
     const read = await app.inject({ method: 'GET', url: '/api/v1/products/p-1' });
     assert.deepEqual([read.statusCode, read.headers['x-cache'], read.json().priceCents], [200, 'miss', 300]);
     assert.ok((await fallbacks()) > before, 'each fallback is counted');
+  });
+});
+
+describe('gateway catalog cache in memory (a gateway on its own), through the proxy', () => {
+  const catalog = fakeCatalog();
+  // Only the subscription matters here: the test delivers product.changed.v1 to it by hand.
+  const subscriptions: Subscription[] = [];
+  const bus = { subscribe: (subscription: Subscription) => (subscriptions.push(subscription), { stop: async () => {} }) } as unknown as EventBus;
+  const local = localCatalogCache(bus);
+  let app: FastifyInstance;
+
+  before(async () => {
+    app = await gatewayOn({ limiter: new RateLimiter(1_000, 1_000), cache: local.cache }, catalog);
+  });
+  after(async () => {
+    await app.close();
+    await local.stop();
+  });
+
+  it('answers a repeated product read from memory, and a write through the gateway empties it', async () => {
+    const url = `/api/v1/products/p-1?t=${randomUUID()}`;
+    const first = await app.inject({ method: 'GET', url });
+    const second = await app.inject({ method: 'GET', url });
+    assert.deepEqual([first.headers['x-cache'], second.headers['x-cache']], ['miss', 'hit']);
+    assert.equal(second.body, first.body);
+
+    const changed = await app.inject({ method: 'PATCH', url: '/api/v1/products/p-1', headers: { authorization: 'Bearer admin', 'content-type': 'application/json' }, payload: { priceCents: 410 } });
+    assert.equal(changed.statusCode, 200);
+    const after = await app.inject({ method: 'GET', url });
+    assert.deepEqual([after.headers['x-cache'], after.json().priceCents], ['miss', 410]);
+  });
+
+  it('empties on product.changed.v1 from elsewhere, heard on the bus', async () => {
+    assert.deepEqual(subscriptions.map((subscription) => subscription.types), [['product.changed.v1']]);
+    const url = `/api/v1/products/p-1?t=${randomUUID()}`;
+    await app.inject({ method: 'GET', url });
+    // A change made behind the gateway's back (another writer, straight to the catalog).
+    catalog.state.priceCents = 520;
+    assert.equal((await app.inject({ method: 'GET', url })).json().priceCents, 410, 'still the cached answer');
+    await subscriptions[0]!.handle({} as never, {} as never);
+    const read = await app.inject({ method: 'GET', url });
+    assert.deepEqual([read.headers['x-cache'], read.json().priceCents], ['miss', 520]);
+  });
+
+  it('never keeps an answer fetched while an invalidation ran', async () => {
+    const url = `/api/v1/products/p-1?t=${randomUUID()}`;
+    const read = local.cache.read(url, async () => {
+      await local.cache.invalidate();
+      return { status: 200, headers: {}, body: 'fetched before the change' };
+    });
+    assert.equal((await read).hit, false);
+    const again = await local.cache.read(url, async () => ({ status: 200, headers: {}, body: 'fetched after' }));
+    assert.deepEqual([again.hit, again.response.body], [false, 'fetched after']);
   });
 });

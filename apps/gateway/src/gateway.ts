@@ -25,6 +25,7 @@ import { registerEventCatalogue } from './insight/event-catalogue.ts';
 import { registerInsightRoutes } from './insight/routes.ts';
 import { registerMetrics } from './metrics.ts';
 import { TokenVerifier } from './auth.ts';
+import { localCatalogCache } from './catalog-cache.ts';
 import type { GatewayConfig } from './config.ts';
 import { IdempotencyStore, gatewayMigrations, type GatewayDb } from './idempotency.ts';
 import { createLoginThrottle } from './login-throttle.ts';
@@ -46,11 +47,11 @@ export interface GatewayOptions {
   dataDir: string;
   /** The gateway's own database (`postgres://…`, split topology); unset: SQLite in dataDir. */
   databaseUrl?: string;
-  /** Redis shared by every gateway instance (rate limits, catalog read cache); unset: local limits, no cache. */
+  /** Redis shared by every gateway instance (rate limits, catalog read cache); unset: local limits, a cache in memory. */
   redisUrl?: string;
   /**
-   * The event bus: the catalog cache hears product.changed.v1 on it (with redisUrl), and operators
-   * see how many events wait there for each service. Only read, never subscribed, without redisUrl.
+   * The event bus: the catalog cache hears product.changed.v1 on it, and operators
+   * see how many events wait there for each service.
    */
   bus?: EventBus;
   resilience?: ResilienceOptions;
@@ -80,11 +81,13 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   const shared = options.redisUrl
     ? await connectSharedState({ redisUrl: options.redisUrl, perSecond: options.config.RATE_LIMIT_PER_SECOND, burst: options.config.RATE_LIMIT_BURST, bus: options.bus, logger })
     : undefined;
+  // Without Redis this gateway is the only one, so its catalog cache can live in its memory.
+  const local = shared ? undefined : localCatalogCache(options.bus);
   const deps: ProxyDeps = {
     directory: options.directory,
     verifier: new TokenVerifier(caller),
     limiter: shared?.limiter ?? new RateLimiter(options.config.RATE_LIMIT_PER_SECOND, options.config.RATE_LIMIT_BURST),
-    cache: shared?.cache,
+    cache: shared?.cache ?? local?.cache,
     loginThrottle: createLoginThrottle(options.config, shared),
     idempotency,
     logger,
@@ -146,6 +149,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
       }, 100);
       await app.close().finally(() => clearInterval(closeIdle));
       await shared?.stop();
+      await local?.stop();
       await database.close();
     },
   };

@@ -21,7 +21,7 @@ import type { TokenVerifier } from './auth.ts';
 import { readKey, requestHash, type IdempotencyStore, type StoredResponse } from './idempotency.ts';
 import { isSignIn, type LoginThrottle } from './login-throttle.ts';
 import type { Limiter } from './rate-limit.ts';
-import type { CatalogCache } from './shared-state.ts';
+import type { CatalogCache } from './catalog-cache.ts';
 
 /** Response headers a service may set that the client should see. */
 const PASSED_HEADERS = ['content-type', 'location', 'deprecation', 'sunset', 'link', 'retry-after', 'www-authenticate'];
@@ -37,7 +37,7 @@ export interface ProxyDeps {
   verifier: TokenVerifier;
   limiter: Limiter;
   idempotency: IdempotencyStore;
-  /** Shared catalog read cache (split topology with Redis); absent, reads go straight through. */
+  /** Catalog read cache (in Redis, or in memory for a gateway on its own); absent, reads go straight through. */
   cache?: CatalogCache;
   /** Failed sign-ins per account and address; absent, sign-ins are limited like any request. */
   loginThrottle?: LoginThrottle;

@@ -1,10 +1,8 @@
-import { consumerName, type EventBus, type Logger, type SubscriptionHandle, metrics } from '@agora/chassis';
-import { productChanged } from '@agora/catalog/contract/events';
+import { type EventBus, type Logger, metrics } from '@agora/chassis';
+import { CATALOG_CACHE_TTL_SECONDS, CatalogCache, invalidateOnProductChanges } from './catalog-cache.ts';
 import type { StoredResponse } from './idempotency.ts';
 import { RateLimiter, rateLimited, type Limiter } from './rate-limit.ts';
 
-/** How long a cached catalog answer may live even if an invalidation were missed. */
-const CACHE_TTL_SECONDS = 30;
 const WARN_EVERY_MS = 10_000;
 
 export interface SharedState {
@@ -53,14 +51,8 @@ export async function connectSharedState(options: { redisUrl: string; perSecond:
     };
   };
   const limiter = budget('agora:rate:', options.perSecond, options.burst);
-  const cache = new CatalogCache(new RedisReadCache<StoredResponse>(redis, { prefix: 'agora:catalog:', ttlSeconds: CACHE_TTL_SECONDS }), degraded);
-  // Any catalog change anywhere (not only writes through this gateway) empties the cache.
-  const subscription: SubscriptionHandle | undefined = options.bus?.subscribe({
-    consumer: consumerName('gateway', { name: 'catalog-cache' }),
-    types: [productChanged.type],
-    concurrency: 1,
-    handle: () => cache.invalidate(),
-  });
+  const cache = new CatalogCache(new RedisReadCache<StoredResponse>(redis, { prefix: 'agora:catalog:', ttlSeconds: CATALOG_CACHE_TTL_SECONDS }), degraded);
+  const subscription = options.bus ? invalidateOnProductChanges(options.bus, cache) : undefined;
   return {
     limiter,
     budget: (name, perSecond, burst) => budget(`agora:${name}:`, perSecond, burst),
@@ -70,40 +62,4 @@ export async function connectSharedState(options: { redisUrl: string; perSecond:
       redis.disconnect();
     },
   };
-}
-
-/** Public catalog reads, cached whole (status 200 only) in Redis. */
-export class CatalogCache {
-  readonly #store: import('@agora/chassis/redis').RedisReadCache<StoredResponse>;
-  readonly #degraded: (what: string, error: unknown) => void;
-
-  constructor(store: import('@agora/chassis/redis').RedisReadCache<StoredResponse>, degraded: (what: string, error: unknown) => void) {
-    this.#store = store;
-    this.#degraded = degraded;
-  }
-
-  /** The cached answer, or fetches, caches and returns it; `hit` says which. */
-  async read(url: string, fetch: () => Promise<StoredResponse>): Promise<{ response: StoredResponse; hit: boolean }> {
-    let generation: string | undefined;
-    try {
-      const cached = await this.#store.get(url);
-      if (cached.value) return { response: cached.value, hit: true };
-      generation = cached.generation;
-    } catch (error) {
-      this.#degraded('cache', error);
-    }
-    const response = await fetch();
-    if (generation !== undefined && response.status === 200) await this.#store.set(url, response, generation).catch((error) => this.#degraded('cache', error));
-    return { response, hit: false };
-  }
-
-  /** Empties the cache for every instance. Throws while Redis is away, so product.changed.v1 is delivered again. */
-  async invalidate(): Promise<void> {
-    await this.#store.invalidate();
-  }
-
-  /** After a write through this gateway: the write stands whatever Redis says; the event and the TTL cover a miss. */
-  async invalidateAfterWrite(): Promise<void> {
-    await this.#store.invalidate().catch((error) => this.#degraded('cache', error));
-  }
 }
