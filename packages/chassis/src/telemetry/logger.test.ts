@@ -27,4 +27,19 @@ describe('the process logger', () => {
     assert.equal((record.fields.body as { payment: { cardToken: string } }).payment.cardToken, REDACTED);
     assert.equal(record.fields.orderId, 'o-visible', 'everything else is kept');
   });
+
+  it('redacts at any depth and in lists, and an error stays an error with its message and stack', () => {
+    const logger = serviceLogger('redaction-depth-probe');
+    logger.level = 'info';
+    const failure = Object.assign(new TypeError('call failed'), { request: { headers: { authorization: 'Bearer deep-error-token' } } });
+    logger.error({ err: failure, calls: [{ options: { body: { payment: { card_token: 'tok_deep_card' } } } }] }, 'deep secrets');
+    const [record] = recentLogs({ service: 'redaction-depth-probe', limit: 1 });
+    const text = JSON.stringify(record);
+    assert.equal(text.includes('deep-error-token'), false, 'a secret inside an error was logged');
+    assert.equal(text.includes('tok_deep_card'), false, 'a secret inside a list was logged');
+    const err = record!.fields.err as { type: string; message: string; stack: string };
+    assert.deepEqual([err.type, err.message], ['TypeError', 'call failed']);
+    assert.match(err.stack, /TypeError: call failed/);
+    assert.equal(failure.request.headers.authorization, 'Bearer deep-error-token', 'the logged object itself is left as it was');
+  });
 });
