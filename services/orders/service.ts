@@ -12,6 +12,7 @@ import { createOrchestrator } from './handlers/orchestrator.ts';
 import { placeOrder, requireIdempotencyKey } from './handlers/place-order.ts';
 import { refreshPriceCache } from './handlers/pricing.ts';
 import { getOrder, listAllOrders, listOrders } from './handlers/query-orders.ts';
+import { quoteOrder } from './handlers/quote-order.ts';
 import { projectOrderDetails, readDetails } from './handlers/read-model.ts';
 import { ordersStorage } from './storage/orders-db.ts';
 
@@ -36,6 +37,10 @@ export const orders = defineService({
         const user = signedIn(principal);
         const order = await placeOrder(ctx, user.sub, requireIdempotencyKey(headers['idempotency-key']), body);
         return reply.accepted({ id: order.id, status: order.status }, { location: `/api/v1/orders/${order.id}` });
+      },
+      quoteOrder: async ({ body, principal }) => {
+        signedIn(principal);
+        return reply.ok(await quoteOrder(ctx, body.items));
       },
       listOrders: async ({ query, principal }) => reply.ok(await listOrders(ctx, signedIn(principal).sub, query.limit ?? 20, query.cursor)),
       getOrder: async ({ params, principal }) => reply.ok(await getOrder(ctx, params.id, signedIn(principal))),

@@ -4,12 +4,15 @@ import { OrderLine, ShippingAddress } from './shared.ts';
 
 export const OrderStatus = Type.Union([Type.Literal('PENDING'), Type.Literal('CONFIRMED'), Type.Literal('SHIPPED'), Type.Literal('CANCELLED')]);
 
+/** What a cart holds: the items of an order, or of a quote for one. */
+export const CartItems = Type.Array(
+  Type.Object({ productId: ProductId, quantity: Type.Integer({ minimum: 1, maximum: 100 }) }, { additionalProperties: false }),
+  { minItems: 1, maxItems: 50 },
+);
+
 export const Checkout = Type.Object(
   {
-    items: Type.Array(
-      Type.Object({ productId: ProductId, quantity: Type.Integer({ minimum: 1, maximum: 100 }) }, { additionalProperties: false }),
-      { minItems: 1, maxItems: 50 },
-    ),
+    items: CartItems,
     payment: Type.Object({ cardToken: Type.String({ minLength: 1, maxLength: 64 }) }, { additionalProperties: false }),
     shippingAddress: ShippingAddress,
   },
@@ -17,6 +20,17 @@ export const Checkout = Type.Object(
 );
 
 export const Accepted = Type.Object({ id: Type.String(), status: OrderStatus });
+
+export const QuoteRequest = Type.Object({ items: CartItems }, { additionalProperties: false });
+
+/** A cart priced as placing it would be: one line per item, in the shop's currency. */
+export const Quote = Type.Object({
+  items: Type.Array(
+    Type.Object({ productId: Type.String(), name: Type.String(), quantity: Type.Integer(), unitPriceCents: Type.Integer(), lineTotalCents: Type.Integer() }),
+  ),
+  totalCents: Type.Integer(),
+  currency: Type.String(),
+});
 
 const HistoryEntry = Type.Object({ status: OrderStatus, reason: Type.Union([Type.String(), Type.Null()]), at: Type.String() });
 
@@ -74,6 +88,14 @@ export const ordersApi = defineApi('orders', '1.0.0', {
     response: { 202: Accepted },
     idempotencyKey: 'required',
     retriable: false,
+  },
+  quoteOrder: {
+    method: 'POST',
+    path: '/api/v1/orders/quote',
+    access: 'user',
+    summary: 'Price a cart at current catalog prices, as placing it would; stores and reserves nothing',
+    body: QuoteRequest,
+    response: { 200: Quote },
   },
   listOrders: {
     method: 'GET',

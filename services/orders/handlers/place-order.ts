@@ -5,12 +5,10 @@ import { orderCreated } from '../contract/events.ts';
 import { appendHistory } from '../storage/order-store.ts';
 import type { OrderRow, OrdersDb } from '../storage/orders-db.ts';
 import { initialView } from './read-model.ts';
-import { priceProducts } from './pricing.ts';
+import { priceCart } from './price-cart.ts';
 import type { OrdersConfig } from './config.ts';
 
 const MAX_KEY_LENGTH = 255;
-/** Amounts are stored as 32-bit integers of cents on every database; a larger order is refused rather than failed by the database. */
-export const MAX_TOTAL_CENTS = 2_147_483_647;
 
 export function requireIdempotencyKey(header: string | string[] | undefined): string {
   const key = typeof header === 'string' ? header.trim() : '';
@@ -41,19 +39,7 @@ export async function placeOrder(ctx: ServiceContext<OrdersDb, OrdersConfig>, us
   const already = await existing(ctx, userId, key, requestHash);
   if (already) return already;
 
-  const prices = await priceProducts(ctx, checkout.items.map((item) => item.productId));
-  const lines = checkout.items.map((item, index) => {
-    const product = prices.get(item.productId);
-    if (!product) throw problems.unprocessable(`product ${item.productId} does not exist`, { errors: [{ field: `body/items/${index}/productId`, message: 'is not a product' }] });
-    return { productId: item.productId, quantity: item.quantity, unitPriceCents: product.priceCents, currency: product.currency };
-  });
-  const currencies = new Set(lines.map((line) => line.currency));
-  if (currencies.size > 1) throw problems.unprocessable('all items of an order must have the same currency');
-  const items = lines.map(({ currency: _currency, ...line }) => line);
-  const totalCents = items.reduce((sum, line) => sum + line.quantity * line.unitPriceCents, 0);
-  if (totalCents > MAX_TOTAL_CENTS) {
-    throw problems.unprocessable(`the order totals ${totalCents} cents, more than one order may (${MAX_TOTAL_CENTS})`, { errors: [{ field: 'body/items', message: 'add up to more than one order may total' }] });
-  }
+  const { lines: items, totalCents, currency, prices } = await priceCart(ctx, checkout.items);
   const now = new Date().toISOString();
   const order: OrderRow = {
     id: `o-${randomUUID()}`,
@@ -64,7 +50,7 @@ export async function placeOrder(ctx: ServiceContext<OrdersDb, OrdersConfig>, us
     reason: null,
     items: JSON.stringify(items),
     total_cents: totalCents,
-    currency: lines[0]!.currency,
+    currency,
     shipping_address: JSON.stringify(checkout.shippingAddress),
     saga: ctx.config.SAGA_STYLE,
     stock_state: 'pending',

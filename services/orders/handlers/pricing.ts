@@ -34,15 +34,16 @@ async function fromCache(ctx: ServiceContext<OrdersDb>, ids: string[]): Promise<
 /**
  * Current prices from the catalog, through the chassis' breaker; when the catalog fails or the
  * breaker is open, the last known prices (kept from earlier answers and product.changed events).
+ * A read-only caller (a quote) prices the same way but writes nothing, not even to that cache.
  */
-export async function priceProducts(ctx: ServiceContext<OrdersDb>, ids: string[]): Promise<Map<string, PricedProduct>> {
+export async function priceProducts(ctx: ServiceContext<OrdersDb>, ids: string[], { readOnly = false }: { readOnly?: boolean } = {}): Promise<Map<string, PricedProduct>> {
   const unique = [...new Set(ids)];
   let live = false;
   const { items } = await ctx.call(catalogApi, 'lookupPrices', { body: { ids: unique } }, { fallback: () => fromCache(ctx, unique) }).then((answer) => {
     live = true;
     return answer;
   });
-  if (live) await remember(ctx, items);
+  if (live && !readOnly) await remember(ctx, items);
   return new Map(items.map((item) => [item.id, item]));
 }
 
