@@ -153,7 +153,9 @@ export class ConsumerLoop implements SubscriptionHandle {
       for (let copy = 0; copy < (this.#options.duplicateDeliveries ? 2 : 1); copy++) await this.#subscription.handle(envelope, { attempt });
     } catch {
       const backoff = Math.min(MAX_BACKOFF_MS, 25 * 2 ** attempt);
-      return message.nak(backoff / 2 + Math.random() * (backoff / 2));
+      // Whole milliseconds: a fraction becomes a fractional count of nanoseconds, which the server
+      // cannot read, and it then redelivers at once instead of after the backoff.
+      return message.nak(Math.round(backoff / 2 + Math.random() * (backoff / 2)));
     } finally {
       clearInterval(keepAlive);
     }
