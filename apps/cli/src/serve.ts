@@ -7,6 +7,7 @@ import { readConnections } from './connections.ts';
 import { startGatewayProcess } from './gateway-process.ts';
 import type { PlatformConfig } from './platform-config.ts';
 import { serviceTokensOf } from './service-auth.ts';
+import { reportStartupStep } from './supervised-process.ts';
 
 /** `<SERVICE>_DATABASE_URL`, or `DATABASE_URL` when this process hosts a single service. */
 export function databaseUrlOf(service: string, env: NodeJS.ProcessEnv, only: boolean): string | undefined {
@@ -60,6 +61,7 @@ export async function serve(names: string[], given: NodeJS.ProcessEnv = process.
     serviceTokens,
     events: eventsOf(config, config.RABBITMQ_URL),
     env,
+    onStartupStep: reportStartupStep,
   });
   rootLogger().info({ services: names, version: config.SERVICE_VERSION, pid: process.pid, instances: started.runtimes.map((runtime) => runtime.app.server.address()) }, 'services ready');
   return {

@@ -60,6 +60,13 @@ async function provision(config: PlatformConfig, env: NodeJS.ProcessEnv, names: 
   }
 }
 
+/** How far the process hosting `service` got in its start, as it reported (`agora serve`). */
+function startupProgress(table: ProcessTable, service: string): string {
+  const last = table.list().find((info) => info.services.includes(service))?.lastStartupStep;
+  if (!last) return 'no start-up step reported yet';
+  return `last start-up step: "${last.step}"${last.service ? ` of ${last.service}` : ''}, ${(last.ms / 1000).toFixed(1)} s after its process started`;
+}
+
 /**
  * The split topology under one supervisor: the servers, then a process per group of services
  * (`topology.ts`), each registering in discovery, then the gateway in this process once every
@@ -101,7 +108,10 @@ export async function startSplit(config: PlatformConfig, env: NodeJS.ProcessEnv)
     while (!hosted.every((name) => registry.instances(name).length > 0)) {
       const dead = table.firstExited();
       if (dead) throw new Error(`process ${dead.id} exited with ${dead.exitCode} before it was ready`);
-      if (Date.now() > deadline) throw new Error(`services not ready in ${READY_TIMEOUT_MS / 1000} s: ${hosted.filter((name) => registry.instances(name).length === 0).join(', ')}`);
+      if (Date.now() > deadline) {
+        const missing = hosted.filter((name) => registry.instances(name).length === 0);
+        throw new Error(`services not ready in ${READY_TIMEOUT_MS / 1000} s: ${missing.map((name) => `${name} (${startupProgress(table, name)})`).join(', ')}`);
+      }
       await sleep(50);
     }
     for (const { id } of table.list()) table.supervise(id);

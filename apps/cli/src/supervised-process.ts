@@ -1,12 +1,24 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@agora/chassis';
+import type { StartupStep } from '@agora/chassis/split';
 
 const FIRST_RESTART_MS = 500;
 const MAX_RESTART_MS = 30_000;
 /** Up this long, a process counts as healthy again and the next crash restarts it at once. */
 const HEALTHY_AFTER_MS = 60_000;
 const STOP_GRACE_MS = 15_000;
+
+/** What `agora serve` tells the supervisor that started it, over the IPC channel, as its start goes on. */
+interface StartupMessage {
+  startupStep: StartupStep;
+}
+
+/** Tells the supervisor (when one started this process) a start-up step is done; nothing otherwise. */
+export function reportStartupStep(step: StartupStep): void {
+  // A supervisor gone meanwhile has nothing to be told: the failed send is dropped, not thrown.
+  if (process.send && process.connected) process.send({ startupStep: step } satisfies StartupMessage, () => undefined);
+}
 
 /**
  * One service process of the split topology, kept running the way an orchestrator would: a crash
@@ -26,6 +38,8 @@ export class SupervisedProcess {
   #stopping = false;
   /** The exit code, while restarts are not yet enabled. */
   exitedEarly: number | null = null;
+  /** The last start-up step the current child reported, to name where a start that stalls got to. */
+  lastStartupStep: StartupStep | undefined;
 
   constructor(name: string, command: [string, string[]], env: NodeJS.ProcessEnv, logger: Logger) {
     this.name = name;
@@ -46,9 +60,14 @@ export class SupervisedProcess {
   }
 
   #spawn(): ChildProcess {
-    // The service processes log to this terminal; each log line names its service.
-    const child = spawn(this.#command[0], this.#command[1], { env: this.#env, stdio: ['ignore', 'inherit', 'inherit'] });
+    // The service processes log to this terminal; each log line names its service. The IPC channel
+    // carries only their start-up steps.
+    const child = spawn(this.#command[0], this.#command[1], { env: this.#env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.#startedAt = Date.now();
+    this.lastStartupStep = undefined;
+    child.on('message', (message: Partial<StartupMessage>) => {
+      if (message?.startupStep) this.lastStartupStep = message.startupStep;
+    });
     child.once('exit', (code, signal) => void this.#exited(code, signal));
     return child;
   }

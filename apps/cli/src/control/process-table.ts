@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import type { Logger } from '@agora/chassis';
+import type { StartupStep } from '@agora/chassis/split';
 import { SupervisedProcess } from '../supervised-process.ts';
+import { serviceEnvOf } from './service-env.ts';
 
 /** What runs one process: which services, which release, from which source tree. */
 export interface ProcessSpec {
@@ -18,6 +20,8 @@ export interface ProcessInfo extends ProcessSpec {
   exitCode: number | null;
   supervised: boolean;
   startedAt: string;
+  /** The last start-up step its current child reported: where a start that stalls got to. */
+  lastStartupStep?: StartupStep;
 }
 
 interface Entry {
@@ -45,7 +49,7 @@ export class ProcessTable {
   start(spec: ProcessSpec): ProcessInfo {
     const id = `${spec.services.join('+')}-${++this.#sequence}`;
     const command: [string, string[]] = [process.execPath, [join(spec.root, 'apps', 'cli', 'src', 'agora.ts'), 'serve', ...spec.services]];
-    const child = new SupervisedProcess(id, command, { ...this.#env, SERVICE_VERSION: spec.version }, this.#logger);
+    const child = new SupervisedProcess(id, command, { ...this.#env, ...serviceEnvOf(spec.services, this.#env), SERVICE_VERSION: spec.version }, this.#logger);
     this.#entries.set(id, { spec, process: child, supervised: false, startedAt: new Date() });
     return this.#info(id)!;
   }
@@ -93,6 +97,7 @@ export class ProcessTable {
       exitCode,
       supervised: entry.supervised,
       startedAt: entry.startedAt.toISOString(),
+      lastStartupStep: entry.process.lastStartupStep,
     };
   }
 }

@@ -1,3 +1,4 @@
+import type { JetStreamManager } from '@nats-io/jetstream';
 import type { KV, KvEntry } from '@nats-io/kv';
 import type { Logger } from '../telemetry/logger.ts';
 
@@ -11,7 +12,7 @@ export interface BucketFollower {
  * caller sees what is there now), then a watch applies each change. A broken watch (NATS restart)
  * is resumed, and resuming replays the bucket's current values, so nothing is missed.
  */
-export async function followBucket(kv: KV, apply: (entry: KvEntry) => void, logger: Logger, what: string): Promise<BucketFollower> {
+export async function followBucket(kv: KV, jsm: JetStreamManager, apply: (entry: KvEntry) => void, logger: Logger, what: string): Promise<BucketFollower> {
   // One malformed entry (a hand edit, another version's format) is skipped, never fatal.
   const applied = (entry: KvEntry) => {
     try {
@@ -20,9 +21,9 @@ export async function followBucket(kv: KV, apply: (entry: KvEntry) => void, logg
       logger.warn({ err: error, key: entry.key }, `${what}: entry skipped`);
     }
   };
-  for await (const key of await kv.keys()) {
+  for (const key of await currentKeys(kv, jsm)) {
     const entry = await kv.get(key);
-    if (entry) applied(entry);
+    if (entry?.operation === 'PUT') applied(entry);
   }
   let stopped = false;
   const loop = async () => {
@@ -48,4 +49,19 @@ export async function followBucket(kv: KV, apply: (entry: KvEntry) => void, logg
       return Promise.race([done, new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]);
     },
   };
+}
+
+/**
+ * The keys a bucket holds now, from its stream's list of subjects: requests with a timeout, no
+ * consumer. Not `kv.keys()`: that ends on a delivery that reports nothing pending, and nats-server
+ * 2.9 leaves a last-value-per-key consumer's pending count at 1 for good when a key changes before
+ * its first delivery (a reader slow to subscribe, on a loaded machine). With instances beating
+ * every second it then never ended, and neither did the start of the process waiting on it.
+ */
+async function currentKeys(kv: KV, jsm: JetStreamManager): Promise<string[]> {
+  const { streamInfo } = await kv.status();
+  // `$KV.<bucket>.>`: a key is a subject without the `$KV.<bucket>.` prefix.
+  const prefix = streamInfo.config.subjects![0]!.slice(0, -1);
+  const { state } = await jsm.streams.info(streamInfo.config.name, { subjects_filter: '>' });
+  return Object.keys(state.subjects ?? {}).map((subject) => subject.slice(prefix.length));
 }

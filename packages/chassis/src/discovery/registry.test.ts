@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { startNats, type LocalNats } from '@agora/infra';
+import { Kvm } from '@nats-io/kv';
+import { connect } from '@nats-io/transport-node';
 import { eventually } from '../testing/index.ts';
 import { rootLogger } from '../telemetry/logger.ts';
 import { DiscoveredDirectory } from './discovered-directory.ts';
@@ -79,6 +81,24 @@ describe('service discovery on NATS KV, with client-side load balancing', () => 
     const killedAt = Date.now();
     await eventually(() => registry.instances('doomed').length === 0, 3_000, 'the killed instance leaves rotation');
     assert.ok(Date.now() - killedAt < 2_000);
+  });
+
+  it("keeps an instance whose host's clock runs 30 s behind in rotation while it beats", async () => {
+    // A writer stamping its heartbeats from a clock 30 s behind the reader's.
+    const nc = await connect({ servers: nats.url });
+    const kv = await new Kvm(nc).open('agora-services');
+    const beat = () => kv.put('skewed.behind', JSON.stringify({ service: 'skewed', id: 'behind', url: 'http://127.0.0.1:9', version: '1', pid: 1, seenAt: Date.now() - 30_000 }));
+    await beat();
+    const timer = setInterval(() => void beat(), 200);
+    try {
+      await eventually(() => registry.instances('skewed').length === 1, 3_000, 'the instance is seen');
+      await new Promise((done) => setTimeout(done, 1_000));
+      assert.equal(registry.instances('skewed').length, 1, 'still in rotation after five heartbeats');
+    } finally {
+      clearInterval(timer);
+      await kv.delete('skewed.behind');
+      await nc.close();
+    }
   });
 
   it('splits traffic by release as the route table says at run time, for every reader at once', async () => {

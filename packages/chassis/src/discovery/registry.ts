@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../telemetry/logger.ts';
@@ -60,7 +61,7 @@ export class ServiceRegistry {
     const kv = await new Kvm(nc).create(BUCKET, { history: 1, ttl: full.heartbeatMs * 30 });
     const registry = new ServiceRegistry(nc, kv, await RouteTable.open(nc, full.logger), full);
     void registry.#followConnection();
-    registry.#follower = await followBucket(kv, (entry) => registry.#apply(entry), full.logger, 'registry');
+    registry.#follower = await followBucket(kv, await jetstreamManager(nc), (entry) => registry.#apply(entry), full.logger, 'registry');
     return registry;
   }
 
@@ -103,8 +104,13 @@ export class ServiceRegistry {
     }
   }
 
+  /**
+   * A heartbeat counts from when it arrived here, on this process's clock: the `seenAt` its writer
+   * stamped is another host's clock, and one running 30 s behind would drop out of every reader's
+   * rotation while alive and beating.
+   */
   #apply(entry: KvEntry): void {
-    if (entry.operation === 'PUT') this.#instances.set(entry.key, JSON.parse(entry.string()) as Instance);
+    if (entry.operation === 'PUT') this.#instances.set(entry.key, { ...(JSON.parse(entry.string()) as Instance), seenAt: Date.now() });
     else this.#instances.delete(entry.key);
   }
 

@@ -1,3 +1,4 @@
+import { jetstreamManager } from '@nats-io/jetstream';
 import { Kvm, type KV, type KvEntry } from '@nats-io/kv';
 import type { NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../telemetry/logger.ts';
@@ -22,7 +23,7 @@ export class RouteTable {
 
   static async open(nc: NatsConnection, logger: Logger): Promise<RouteTable> {
     const table = new RouteTable(await new Kvm(nc).create(BUCKET, { history: 1 }));
-    table.#follower = await followBucket(table.#kv, (entry) => table.#apply(entry), logger, 'route table');
+    table.#follower = await followBucket(table.#kv, await jetstreamManager(nc), (entry) => table.#apply(entry), logger, 'route table');
     return table;
   }
 

@@ -44,6 +44,8 @@ export interface RuntimeOptions {
   /** Split topology: the port answers only callers with a service token (unset: in-process, or SERVICE_AUTH=off). */
   serviceTokens?: ServiceTokens;
   env?: NodeJS.ProcessEnv;
+  /** Told when a start-up step is done (split topology: logged, and reported to the supervisor). */
+  onStartupStep?: (step: string) => void;
 }
 
 /** What every topology decides for the services it hosts, the same for each of them. */
@@ -135,6 +137,7 @@ export class ServiceRuntime {
       { service: definition.name, dataDir: options.dataDir, databaseUrl: options.databaseUrl, poolSize: options.poolSize, logger },
       definition.storage.migrations,
     );
+    options.onStartupStep?.('migrations done');
     const db = database.db as Kysely<any>;
     const relay = new OutboxRelay({ service: definition.name, db, bus: options.bus, logger });
     const caller = new Caller({ caller: definition.name, directory: options.directory, resilience: options.resilience, extraRetry: options.extraRetry });

@@ -25,6 +25,15 @@ export interface SplitOptions extends HostingOptions {
   version: string;
   /** The event bus: NATS JetStream (the default, on natsUrl) or RabbitMQ. */
   events: EventsChoice;
+  /** Told each start-up step as it is done, after it is logged (`agora serve` tells its supervisor). */
+  onStartupStep?: (step: StartupStep) => void;
+}
+
+/** A start-up step done: its name, the service it is about, and the milliseconds since the process started. */
+export interface StartupStep {
+  step: string;
+  service?: string;
+  ms: number;
 }
 
 /**
@@ -61,10 +70,19 @@ export interface ServiceProcess {
  */
 export async function startServiceProcess(definitions: ServiceDefinition[], options: SplitOptions): Promise<ServiceProcess> {
   const logger = rootLogger();
+  // Each step logged with the time since the process started: a start that stalls shows where.
+  const reached = (step: string, service?: string) => {
+    const ms = Math.round(performance.now());
+    logger.info({ service, ms }, step);
+    options.onStartupStep?.({ step, service, ms });
+  };
+  reached('starting');
   const registry = await ServiceRegistry.connect({ natsUrl: options.natsUrl, logger });
+  reached('discovery connected');
   const signing = options.serviceTokens ? { tokens: options.serviceTokens, issuer: definitions.map((definition) => definition.name).join('+') } : undefined;
   const directory = new DiscoveredDirectory(registry, { signing });
   const bus = await connectEventBus({ natsUrl: options.natsUrl, events: options.events, duplicateDeliveries: options.verifyIdempotency, env: options.env });
+  reached('bus connected');
   const runtimes: ServiceRuntime[] = [];
   const close = async () => {
     await registry.deregister();
@@ -76,15 +94,17 @@ export async function startServiceProcess(definitions: ServiceDefinition[], opti
   try {
     for (const definition of definitions) {
       runtimes.push(
-        await ServiceRuntime.create(definition, runtimeOptionsFor(definition.name, options, bus, directory)),
+        await ServiceRuntime.create(definition, { ...runtimeOptionsFor(definition.name, options, bus, directory), onStartupStep: (step) => reached(step, definition.name) }),
       );
     }
     for (const [index, runtime] of runtimes.entries()) {
       const address = await runtime.app.listen({ port: options.port === undefined ? 0 : options.port + index, host: options.host });
       const url = announced(address, options.advertiseHost);
+      reached('listening', runtime.name);
       runtime.advertise(url);
       runtime.start();
       await registry.register(runtime.name, url, options.version);
+      reached('registered', runtime.name);
     }
   } catch (error) {
     await close().catch(() => undefined);
