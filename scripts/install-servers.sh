@@ -1,9 +1,10 @@
 #!/bin/sh
 # Installs the servers the split topology and its tests run on, from the machine's packages:
 # PostgreSQL, MariaDB, NATS (JetStream), Redis, RabbitMQ, Prometheus (its promtool checks the
-# alert and SLO rules in deploy/prometheus), and Chromium with a font, which the console's browser
-# tests drive through playwright-core. Agora starts them itself, on loopback and free ports, with
-# data under the project; nothing here starts a system service.
+# alert and SLO rules in deploy/prometheus), Chromium with a font, which the console's browser
+# tests drive through playwright-core, and nftables and libfaketime for the fault-injection suite.
+# Agora starts them itself, on loopback and free ports, with data under the project; nothing here
+# starts a system service.
 set -eu
 missing=""
 command -v nats-server >/dev/null 2>&1 || missing="$missing nats-server"
@@ -13,6 +14,10 @@ ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing="$missing postg
 [ -x /usr/sbin/mariadbd ] || missing="$missing mariadb-server"
 command -v promtool >/dev/null 2>&1 || missing="$missing prometheus"
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium fonts-liberation"
+# The split fault run: nftables cuts a service off from the broker inside a network namespace, and
+# libfaketime steps one service's clock.
+command -v nft >/dev/null 2>&1 || missing="$missing nftables"
+ls /usr/lib/*/faketime/libfaketime.so.1 >/dev/null 2>&1 || missing="$missing libfaketime"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
   echo "agora: missing servers:$missing — install them with: sudo apt-get install -y$missing" >&2

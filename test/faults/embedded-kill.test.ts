@@ -27,7 +27,7 @@ describe('faults, embedded: SIGKILL of the whole shop under a concurrent workloa
             await shop.kill('SIGKILL');
             await new Promise((done) => setTimeout(done, holdMs));
             shop = await launchShop(env, dataDir);
-            return `agora pid ${pid}`;
+            return { target: `agora pid ${pid}`, services: ['agora'] };
           },
         },
         schedule: { kinds: [{ kind: 'kill-shop', holdMs: [0, 1_500] }], count: full ? 10 : 3, firstAtMs: 3_000, gapMs: full ? [5_000, 10_000] : [5_000, 8_000] },
@@ -36,11 +36,18 @@ describe('faults, embedded: SIGKILL of the whole shop under a concurrent workloa
         quietTailMs: 5_000,
         deadlineMs: 5_000,
         settleMs: 30_000,
+        readinessTargets: () => ({ agora: [shop.url] }),
+        // A killed shop is not ready, whatever else: the probes must see it.
+        mustGoDown: ['kill-shop'],
+        // A killed shop's connections are reset and a down one refuses at once, so a client hears
+        // well within its 5 s deadline; a p99 past it means operations hung on a shop that was up.
+        latencyBoundMs: 5_000,
       });
       assert.equal(report.faults.length, full ? 10 : 3, 'every planned fault was injected');
       assert.deepEqual(report.verdict.problems, [], `seed ${seed}`);
       assert.ok(report.verdict.acknowledged > 0);
       assert.ok(report.operationsDuringFaults >= report.faults.length, 'the workload was running while the faults hit');
+      assert.ok(report.faults.every((fault) => fault.readiness?.wentDown && fault.readiness.cameBack), 'readiness went down with each kill and came back');
     } finally {
       await shop.stop();
     }

@@ -37,11 +37,14 @@ export function suiteEnv(): Record<string, string> {
   };
 }
 
+/** How to run a command some other way, e.g. inside a network namespace (`ip netns exec …`). */
+export type CommandWrapper = (program: string, args: string[]) => [string, string[]];
+
 /** Starts `agora start` as a real process on a free port, with its own data folder. */
-export async function launchShop(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'agora-e2e-'))): Promise<ShopProcess> {
+export async function launchShop(env: Record<string, string> = {}, dataDir = mkdtempSync(join(tmpdir(), 'agora-e2e-')), wrap: CommandWrapper = (program, args) => [program, args]): Promise<ShopProcess> {
   // PostgreSQL (split topology) runs as its own user and must reach the data folder.
   chmodSync(dataDir, 0o755);
-  const child = spawn(process.execPath, [join(ROOT, 'apps/cli/src/agora.ts'), 'start'], {
+  const child = spawn(...wrap(process.execPath, [join(ROOT, 'apps/cli/src/agora.ts'), 'start']), {
     cwd: ROOT,
     env: { ...process.env, PORT: '0', DATA_DIR: dataDir, LOG_LEVEL: 'info', RATE_LIMIT_PER_SECOND: '100000', RATE_LIMIT_BURST: '100000', ...suiteEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -110,8 +113,8 @@ export interface ServiceInstance {
  * One more instance of a service next to a running split shop: `agora serve <service>` on its
  * DATA_DIR (`gateway`: one more gateway, on the PORT given in `env`).
  */
-export async function serveInstance(shop: ShopProcess, service: string, env: Record<string, string> = {}): Promise<ServiceInstance> {
-  const child = spawn(process.execPath, [join(ROOT, 'apps/cli/src/agora.ts'), 'serve', service], {
+export async function serveInstance(shop: ShopProcess, service: string, env: Record<string, string> = {}, wrap: CommandWrapper = (program, args) => [program, args]): Promise<ServiceInstance> {
+  const child = spawn(...wrap(process.execPath, [join(ROOT, 'apps/cli/src/agora.ts'), 'serve', service]), {
     cwd: ROOT,
     env: { ...process.env, DATA_DIR: shop.dataDir, LOG_LEVEL: 'info', ...suiteEnv(), AGORA_SEED: 'false', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

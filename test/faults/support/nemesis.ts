@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { between, pick, seededRandom } from './random.ts';
+import { between, pick, seededRandom, shuffle } from './random.ts';
+import type { FaultReadiness } from './readiness.ts';
 
 /** One fault of a schedule: when it starts (from the run's start), what, on what, for how long. */
 export interface PlannedFault {
@@ -10,19 +11,32 @@ export interface PlannedFault {
 
 export interface FaultRecord extends PlannedFault {
   target: string;
+  /** The services whose readiness this fault may take down; the run waits for them to recover. */
+  services: string[];
   injectedAt: number;
   healedAt: number;
   /** From healing to `/readyz` answering 200 again. */
   recoveryMs: number;
   /** From injecting to `/readyz` answering 200 again (a restart's boot included). */
   outageMs: number;
+  /** Whether the affected services' readiness went down during the outage and came back after. */
+  readiness?: FaultReadiness;
+  /** What the fault measured on the way, e.g. the outbox a partitioned service piled up. */
+  observed?: Record<string, number>;
+}
+
+/** What an action hit: a description, and the services it affects (their readiness is watched). */
+export interface FaultHit {
+  target: string;
+  services: string[];
+  observed?: Record<string, number>;
 }
 
 /**
  * An action injects its fault, keeps it for `holdMs`, heals it, and says what it hit. Healing a
  * killed process means starting it again (embedded) or letting the supervisor do so (split).
  */
-export type FaultAction = (holdMs: number, random: () => number) => Promise<string>;
+export type FaultAction = (holdMs: number, random: () => number) => Promise<FaultHit>;
 
 export interface ScheduleOptions {
   seed: number;
@@ -37,11 +51,7 @@ export interface ScheduleOptions {
 /** The same seed gives the same schedule; every kind comes once (in a drawn order) before any repeats. */
 export function drawSchedule(options: ScheduleOptions): PlannedFault[] {
   const random = seededRandom(options.seed);
-  const firstRound = [...options.kinds];
-  for (let i = firstRound.length - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [firstRound[i], firstRound[j]] = [firstRound[j]!, firstRound[i]!];
-  }
+  const firstRound = shuffle(random, options.kinds);
   const schedule: PlannedFault[] = [];
   let at = options.firstAtMs;
   for (let i = 0; i < options.count; i++) {
@@ -58,7 +68,7 @@ export function drawSchedule(options: ScheduleOptions): PlannedFault[] {
  * next begins, so recovery is measured per fault. A slow recovery shifts the rest of the schedule,
  * so the planned quiet time between faults is kept.
  */
-export async function runNemesis(schedule: PlannedFault[], actions: Record<string, FaultAction>, waitReady: () => Promise<number>, seed: number): Promise<FaultRecord[]> {
+export async function runNemesis(schedule: PlannedFault[], actions: Record<string, FaultAction>, waitReady: (services: string[]) => Promise<number>, seed: number): Promise<FaultRecord[]> {
   const started = Date.now();
   const random = seededRandom(seed ^ 0x5eed);
   const records: FaultRecord[] = [];
@@ -67,10 +77,10 @@ export async function runNemesis(schedule: PlannedFault[], actions: Record<strin
     const wait = planned.atMs + lagMs - (Date.now() - started);
     if (wait > 0) await sleep(wait);
     const injectedAt = Date.now() - started;
-    const target = await actions[planned.kind]!(planned.holdMs, random);
+    const hit = await actions[planned.kind]!(planned.holdMs, random);
     const healedAt = Date.now() - started;
-    const recoveryMs = await waitReady();
-    records.push({ ...planned, target, injectedAt, healedAt, recoveryMs, outageMs: Date.now() - started - injectedAt });
+    const recoveryMs = await waitReady(hit.services);
+    records.push({ ...planned, ...hit, injectedAt, healedAt, recoveryMs, outageMs: Date.now() - started - injectedAt });
     lagMs = Math.max(lagMs, Date.now() - started - (planned.atMs + planned.holdMs));
   }
   return records;

@@ -14,6 +14,16 @@ export function seededRandom(seed: number): Random {
 
 export const pick = <T>(random: Random, items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 
+/** A copy in a drawn order (Fisher–Yates). */
+export function shuffle<T>(random: Random, items: readonly T[]): T[] {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j]!, copy[i]!];
+  }
+  return copy;
+}
+
 export const between = (random: Random, low: number, high: number): number => low + Math.floor(random() * (high - low + 1));
 
 /** `AGORA_FAULTS_SEED` when given, else a fresh one; the run prints it either way. */

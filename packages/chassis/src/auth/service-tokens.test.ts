@@ -42,12 +42,31 @@ describe('service tokens', () => {
     assert.equal(await refusal(tokens.verify(await tokens.token('orders', 'catalog'), 'payments')), '401 service-authentication');
   });
 
-  it('refuses an expired token', async () => {
+  it('refuses an expired token, once past its 60 s and the clock tolerance', async () => {
     let now = Date.now();
     const tokens = new ServiceTokens({ key, now: () => now });
     const token = await tokens.token('orders', 'catalog');
-    now += 70_000;
+    now += 106_000;
     assert.equal(await refusal(tokens.verify(token, 'catalog')), '401 service-authentication');
+  });
+
+  it('accepts the tokens of a host whose clock is 30 s ahead or behind, for as long as it reuses each', async () => {
+    for (const skewMs of [-30_000, 30_000]) {
+      let now = Date.now();
+      const caller = new ServiceTokens({ key, now: () => now + skewMs });
+      const callee = new ServiceTokens({ key, now: () => now });
+      const token = await caller.token('orders', 'payments');
+      assert.deepEqual(await callee.verify(token, 'payments'), { issuer: 'orders' }, `fresh, ${skewMs} ms off`);
+      // The caller renews 45 s after minting, on its own clock: 44 s on, it still sends this token.
+      now += 44_000;
+      assert.equal(await caller.token('orders', 'payments'), token);
+      assert.deepEqual(await callee.verify(token, 'payments'), { issuer: 'orders' }, `44 s old, ${skewMs} ms off`);
+    }
+  });
+
+  it('refuses the tokens of a host whose clock is a minute or more ahead', async () => {
+    const caller = new ServiceTokens({ key, now: () => Date.now() + 60_000 });
+    assert.equal(await refusal(new ServiceTokens({ key }).verify(await caller.token('orders', 'payments'), 'payments')), '401 service-authentication');
   });
 
   it('refuses a token signed with another key', async () => {

@@ -23,8 +23,14 @@ export const serviceUnauthenticated = defineProblem('service-authentication', 40
 /** 60 s: a leaked token is soon useless; a caller reuses one until 15 s before it expires. */
 const LIFETIME_S = 60;
 const RENEW_BEFORE_S = 15;
-/** Clocks of two hosts may disagree this much. */
-const CLOCK_TOLERANCE_S = 5;
+/**
+ * Clocks of two hosts may disagree this much. Time sync keeps hosts within milliseconds, but one
+ * whose sync stalled (a resumed VM, a node without NTP) drifts tens of seconds before an alert
+ * fires; with 5 s, a host 30 s off was refused by every peer and refused them all. Up to ±30 s is
+ * tolerated (45 s covers it with whole-second claims and transit); a token stays usable at most
+ * 60 + 45 s.
+ */
+const CLOCK_TOLERANCE_S = 45;
 const ALGORITHM = 'EdDSA';
 
 /** A new deployment key: an Ed25519 private JWK, as the text SERVICE_TOKEN_KEY holds. */
