@@ -17,9 +17,9 @@ function cleanRun(): { history: History; store: StoreSnapshot } {
   put(0, 'cancel', { orderId: 'o-1' }, 'fail', { status: 409 });
   const store: StoreSnapshot = {
     orders: [
-      { id: 'o-1', process: 0, status: 'SHIPPED', totalCents: 2400, items: [{ productId: 'p-cable', quantity: 2 }] },
-      { id: 'o-2', process: 1, status: 'CANCELLED', totalCents: 1200, items: [{ productId: 'p-cable', quantity: 1 }] },
-      { id: 'o-3', process: 1, status: 'SHIPPED', totalCents: 1200, items: [{ productId: 'p-cable', quantity: 1 }] },
+      { id: 'o-1', process: 0, status: 'SHIPPED', totalCents: 2400, items: [{ productId: 'p-cable', quantity: 2 }], paidCents: 2400 },
+      { id: 'o-2', process: 1, status: 'CANCELLED', totalCents: 1200, items: [{ productId: 'p-cable', quantity: 1 }], paidCents: 0 },
+      { id: 'o-3', process: 1, status: 'SHIPPED', totalCents: 1200, items: [{ productId: 'p-cable', quantity: 1 }], paidCents: 1200 },
     ],
     stockBefore: [{ productId: 'p-cable', onHand: 10, reserved: 0, shipped: 0 }],
     stockAfter: [{ productId: 'p-cable', onHand: 7, reserved: 0, shipped: 3 }],
@@ -92,6 +92,20 @@ describe('fault checkers', () => {
     assert.equal(check(history.completed(), store).moneyDifferenceCents, 1200);
     store.ledgerAfter = { capturedCents: 4800, refundedCents: 0 };
     assert.equal(check(history.completed(), store).moneyDifferenceCents, 1200);
+  });
+
+  it("catch an order whose own ledger stream replays to another amount than the totals say", () => {
+    const { history, store } = cleanRun();
+    // The totals still add up, but the cancelled order kept its money and a shipped one was never charged.
+    store.orders[1]!.paidCents = 1200;
+    store.orders[2]!.paidCents = 0;
+    const verdict = check(history.completed(), store);
+    assert.equal(verdict.problems.filter((problem) => /its ledger replays/.test(problem)).length, 2, verdict.problems.join('; '));
+    store.orders[1]!.paidCents = 0;
+    store.orders[2]!.paidCents = 1200;
+    store.ledgerAfter = { capturedCents: 4800, refundedCents: 1200 };
+    store.orders[0]!.paidCents = 2400;
+    assert.deepEqual(check(history.completed(), store).problems, []);
   });
 
   it('call a run trivial when fewer than half of its operations succeeded', () => {

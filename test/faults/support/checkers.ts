@@ -7,6 +7,8 @@ export interface StoreOrder {
   status: string;
   totalCents: number;
   items: Array<{ productId: string; quantity: number }>;
+  /** Captured − refunded as payments replays this order's own ledger stream (0 when it has none); unset if not read. */
+  paidCents?: number;
 }
 
 export interface StockLevel {
@@ -146,8 +148,22 @@ export function check(history: Completed[], store: StoreSnapshot): Verdict {
   // Money: captured − refunded moved by exactly the value of the shipped orders.
   const net = (ledger: Ledger) => ledger.capturedCents - ledger.refundedCents;
   const shippedCents = store.orders.filter((order) => order.status === 'SHIPPED').reduce((sum, order) => sum + order.totalCents, 0);
-  const moneyDifferenceCents = net(store.ledgerAfter) - net(store.ledgerBefore) - shippedCents;
+  let moneyDifferenceCents = net(store.ledgerAfter) - net(store.ledgerBefore) - shippedCents;
   if (moneyDifferenceCents !== 0) problems.push(`ledger net moved ${net(store.ledgerAfter) - net(store.ledgerBefore)} cents for ${shippedCents} cents shipped`);
+  // Replayed per order, each payment's own stream must say the same: its total if shipped, nothing
+  // kept otherwise; and together, what the totals replayed from every ledger event say.
+  const replayed = store.orders.filter((order) => order.paidCents !== undefined);
+  for (const order of replayed) {
+    const owed = order.status === 'SHIPPED' ? order.totalCents : 0;
+    if (order.paidCents !== owed) {
+      problems.push(`order ${order.id} (${order.status}): its ledger replays to ${order.paidCents} cents kept, not ${owed}`);
+      moneyDifferenceCents += order.paidCents! - owed;
+    }
+  }
+  if (replayed.length === store.orders.length) {
+    const perOrder = replayed.reduce((sum, order) => sum + order.paidCents!, 0);
+    if (perOrder !== net(store.ledgerAfter) - net(store.ledgerBefore)) problems.push(`the orders' ledgers replay to ${perOrder} cents, the ledger totals moved ${net(store.ledgerAfter) - net(store.ledgerBefore)}`);
+  }
 
   const trivial = ok.length * 2 < history.length;
   if (trivial) problems.push(`only ${ok.length} of ${history.length} operations succeeded: the run proves nothing`);

@@ -43,11 +43,18 @@ async function ordersOf(baseUrl: string, customer: Customer): Promise<StoreOrder
     if (reply.status !== 200) throw new Error(`orders of ${customer.email}: ${reply.status}`);
     for (const summary of reply.body.items as Array<{ id: string }>) {
       const order = await call(baseUrl, 'GET', `/api/v1/orders/${summary.id}`, { token: customer.token });
-      orders.push({ id: order.body.id, process: customer.process, status: order.body.status, totalCents: order.body.totalCents, items: order.body.items });
+      orders.push({ id: order.body.id, process: customer.process, status: order.body.status, totalCents: order.body.totalCents, items: order.body.items, paidCents: await paidCents(baseUrl, customer, summary.id) });
     }
     cursor = reply.body.nextCursor;
   } while (cursor);
   return orders;
+}
+
+/** Captured − refunded of one order's payment, replayed from its own ledger stream; 0 when none was taken. */
+async function paidCents(baseUrl: string, customer: Customer, orderId: string): Promise<number | undefined> {
+  const reply = await call(baseUrl, 'GET', `/api/v1/payments/${orderId}`, { token: customer.token });
+  if (reply.status === 404) return 0;
+  return reply.status === 200 ? (reply.body.capturedCents as number) - (reply.body.refundedCents as number) : undefined;
 }
 
 async function deadLetterCount(baseUrl: string, admin: string): Promise<number> {
