@@ -74,7 +74,9 @@ export function downstreamPolicies(caller: string, target: string, options: Resi
     state = stateNames[next];
     breakerState.set({ service: caller, target }, stateValues[state]);
   });
-  const attemptTimeout = timeout(options.timeoutMs, TimeoutStrategy.Aggressive);
+  // Not aborted on return: a finished attempt has nothing left to cancel, and each abort builds an
+  // AbortError with a stack trace, the costliest step of an in-process call.
+  const attemptTimeout = timeout(options.timeoutMs, { strategy: TimeoutStrategy.Aggressive, abortOnReturn: false });
   const limiter = bulkhead(options.bulkheadLimit, options.bulkheadQueue);
   const retries =
     options.maxAttempts > 1
