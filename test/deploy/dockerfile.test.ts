@@ -29,10 +29,12 @@ function finalStage(): Instruction[] {
   return instructions.slice(lastFrom);
 }
 
-/** Every workspace folder (packages/*, services/*, apps/*) that has a package.json. */
+/** Every workspace folder (packages/*, services/*, apps/*, bench) that has a package.json. */
 function workspaces(): string[] {
   const globs = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { workspaces: string[] }).workspaces;
   return globs.flatMap((glob) => {
+    // A glob without `/*` names one workspace folder (bench).
+    if (!glob.endsWith('/*')) return existsSync(join(ROOT, glob, 'package.json')) ? [glob] : [];
     const parent = glob.replace(/\/\*$/, '');
     return readdirSync(join(ROOT, parent))
       .map((name) => `${parent}/${name}`)

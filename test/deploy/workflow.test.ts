@@ -44,7 +44,10 @@ const SERVERS: Record<string, readonly string[]> = {
   'test:console:split': SPLIT,
   'test:e2e:polyglot': [...SPLIT, 'rabbitmq-server', 'mariadb-server'],
   'test:split': SPLIT,
-  'test:faults': SPLIT,
+  // The shop in a network namespace: nftables cuts a service off the broker, libfaketime skews its clock.
+  'test:faults': [...SPLIT, 'nftables', 'libfaketime'],
+  // The benchmarks' harness, once quickly (no timing asserted): every topology and peer starts and answers.
+  'bench:quick': SPLIT,
 };
 
 // ---- reading the YAML without `any` ----------------------------------------------------------
