@@ -121,21 +121,20 @@ export class Caller {
   }
 
   async #send(transport: Transport, route: RouteDefinition, input: CallInput<RouteDefinition>, options: CallOptions<unknown>, signal: AbortSignal): Promise<unknown> {
-    const query = input.query ? `?${new URLSearchParams(Object.entries(input.query).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]))}` : '';
     const headers: Record<string, string> = { accept: 'application/json', 'x-agora-caller': this.#options.caller, ...input.headers };
     const traceparent = currentTraceparent();
     if (traceparent) headers.traceparent = traceparent;
     if (options.principal) headers['x-agora-principal'] = options.principal;
-    const response = await transport.request({
-      method: route.method,
-      url: fillPath(route.path, input.params as Record<string, unknown> | undefined) + query,
-      headers,
-      body: input.body,
-      signal,
-    });
+    const response = transport.dispatch
+      ? await transport.dispatch({ route, params: input.params as Record<string, unknown> | undefined, query: input.query as Record<string, unknown> | undefined, body: input.body, headers, signal })
+      : await transport.request({ method: route.method, url: fillPath(route.path, input.params as Record<string, unknown> | undefined) + queryString(input.query), headers, body: input.body, signal });
     if (response.status >= 200 && response.status < 300) return response.body ? JSON.parse(response.body) : undefined;
     throw problemFromResponse(response);
   }
+}
+
+function queryString(query: Record<string, unknown> | undefined): string {
+  return query ? `?${new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]))}` : '';
 }
 
 function outcomeOf(error: unknown): string {

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { HttpMethod } from '../contract/api.ts';
+import type { HttpMethod, RouteDefinition } from '../contract/api.ts';
 
 export interface TransportRequest {
   method: HttpMethod;
@@ -19,9 +19,26 @@ export interface TransportResponse {
   body: string;
 }
 
+/** A typed call handed to a service in the same process: the route itself, no URL to build and parse. */
+export interface DispatchRequest {
+  route: RouteDefinition;
+  params?: Record<string, unknown>;
+  query?: Record<string, unknown>;
+  body?: unknown;
+  headers: Record<string, string>;
+  signal?: AbortSignal;
+}
+
+/** A service's routes, callable in-process (http/direct-routes.ts). */
+export interface Dispatcher {
+  dispatch(request: DispatchRequest): Promise<TransportResponse>;
+}
+
 /** How a request reaches another service: in-process in the embedded topology, HTTP in the split one. */
 export interface Transport {
   request(request: TransportRequest): Promise<TransportResponse>;
+  /** Present where the service runs in this process: typed calls skip HTTP altogether. */
+  dispatch?(request: DispatchRequest): Promise<TransportResponse>;
 }
 
 export function payloadOf(request: TransportRequest): string | Buffer | undefined {
@@ -30,13 +47,16 @@ export function payloadOf(request: TransportRequest): string | Buffer | undefine
 }
 
 /**
- * Calls a service's Fastify instance without a socket (`inject`): the same routing, validation and
- * hooks as over HTTP, which is what lets one codebase run as one process or many.
+ * Reaches a service in this process. Requests by URL (the gateway's proxy) go to its Fastify
+ * instance without a socket (`inject`): the same routing, parsing, validation and hooks as over
+ * HTTP. Typed calls between services go straight to its routes (`dispatch`), with the same checks.
  */
 export class InProcessTransport implements Transport {
   readonly #app: FastifyInstance;
-  constructor(app: FastifyInstance) {
+  readonly dispatch?: (request: DispatchRequest) => Promise<TransportResponse>;
+  constructor(app: FastifyInstance, routes?: Dispatcher) {
     this.#app = app;
+    if (routes) this.dispatch = (request) => routes.dispatch(request);
   }
   async request(request: TransportRequest): Promise<TransportResponse> {
     const payload = payloadOf(request);

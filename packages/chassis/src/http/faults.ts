@@ -10,12 +10,21 @@ export interface Faults {
 
 export const noFaults: Faults = { latencyMs: 0, errorRate: 0 };
 
+/** The chassis' own routes and the probes answer whatever the faults: operators must still reach the service. */
+export function isFaultExempt(path: string): boolean {
+  return path.startsWith('/internal/v1/chassis') || path === '/healthz' || path === '/readyz' || path === '/metrics';
+}
+
+/** Delays the request, then fails it at the error rate: what a request meets before routing. */
+export async function applyFaults(faults: Faults): Promise<void> {
+  if (faults.latencyMs > 0) await sleep(faults.latencyMs);
+  if (faults.errorRate > 0 && Math.random() < faults.errorRate) throw problems.unavailable('injected fault');
+}
+
 /** Applies the service's current faults to every request except the chassis' own routes. */
 export function installFaultHook(app: FastifyInstance, current: () => Faults): void {
   app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/internal/v1/chassis') || request.url === '/healthz' || request.url === '/readyz' || request.url === '/metrics') return;
-    const faults = current();
-    if (faults.latencyMs > 0) await sleep(faults.latencyMs);
-    if (faults.errorRate > 0 && Math.random() < faults.errorRate) throw problems.unavailable('injected fault');
+    if (isFaultExempt(request.url)) return;
+    await applyFaults(current());
   });
 }

@@ -24,10 +24,13 @@ function nulAt(root: unknown): string | undefined {
  * of any API has a use for it.
  */
 export function refuseNulCharacters(app: FastifyInstance): void {
-  app.addHook('preValidation', async (request) => {
-    for (const [part, value] of [['params', request.params], ['querystring', request.query], ['body', request.body]] as const) {
-      const path = nulAt(value);
-      if (path !== undefined) throw problems.validation(`${part}${path} must not contain U+0000`, { errors: [{ field: `${part}${path}`, message: 'must not contain U+0000' }] });
-    }
-  });
+  app.addHook('preValidation', async (request) => refuseNul(request.params, request.query, request.body));
+}
+
+/** Throws the 400 naming the first field of the request holding U+0000. */
+export function refuseNul(params: unknown, query: unknown, body: unknown): void {
+  for (const [part, value] of [['params', params], ['querystring', query], ['body', body]] as const) {
+    const path = nulAt(value);
+    if (path !== undefined) throw problems.validation(`${part}${path} must not contain U+0000`, { errors: [{ field: `${part}${path}`, message: 'must not contain U+0000' }] });
+  }
 }

@@ -13,14 +13,16 @@ export function sendProblem(reply: FastifyReply, error: AppError, instance?: str
   return reply.code(error.status).type('application/problem+json').send(JSON.stringify(error.toProblem(instance)));
 }
 
+/** A 400 naming each field of one request part (`body`, `querystring`, `params`) that its schema refused. */
+export function validationProblem(validation: ErrorObject[], part: string): AppError {
+  const errors = validation.map((item) => ({ field: fieldOf(item, part), message: item.message ?? 'is invalid' }));
+  return problems.validation(errors.map((item) => `${item.field} ${item.message}`).join('; '), { errors });
+}
+
 /** Maps Fastify's own errors (validation, parsing, limits) into the catalogue. */
-function toAppError(error: FastifyError): AppError {
+export function toAppError(error: FastifyError): AppError {
   if (error instanceof AppError) return error;
-  if (error.validation) {
-    const part = error.validationContext ?? 'body';
-    const errors = (error.validation as ErrorObject[]).map((item) => ({ field: fieldOf(item, part), message: item.message ?? 'is invalid' }));
-    return problems.validation(errors.map((item) => `${item.field} ${item.message}`).join('; '), { errors });
-  }
+  if (error.validation) return validationProblem(error.validation as ErrorObject[], error.validationContext ?? 'body');
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
       return problems.unsupportedMediaType('send application/json');

@@ -36,17 +36,57 @@ function authorize(route: RouteDefinition, principal: Principal | undefined): vo
   }
 }
 
-function sunsetHeaders(route: RouteDefinition, reply: FastifyReply): void {
-  if (!route.deprecated) return;
-  reply.header('deprecation', `@${Math.floor(Date.parse(route.deprecated.since) / 1000)}`);
-  reply.header('sunset', new Date(route.deprecated.sunset).toUTCString());
-  reply.header('link', `<${route.deprecated.successor}>; rel="successor-version"`);
+/** A deprecated route's Deprecation, Sunset and Link (successor) headers (RFC 9745, RFC 8594). */
+export function sunsetHeaders(route: RouteDefinition): Record<string, string> | undefined {
+  if (!route.deprecated) return undefined;
+  return {
+    deprecation: `@${Math.floor(Date.parse(route.deprecated.since) / 1000)}`,
+    sunset: new Date(route.deprecated.sunset).toUTCString(),
+    link: `<${route.deprecated.successor}>; rel="successor-version"`,
+  };
+}
+
+/** What a route's handler is given once its input is validated, however the request arrived. */
+export interface ValidatedRequest {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+  headers: Record<string, string | string[] | undefined>;
+}
+
+/**
+ * Re-checks access, then runs the handler inside a server span continuing the caller's trace: the
+ * same for a request over HTTP and one dispatched in-process (http/direct-routes.ts).
+ */
+export async function runHandler(service: string, operation: string, route: RouteDefinition, handler: RouteHandler<RouteDefinition>, request: ValidatedRequest) {
+  const principal = parsePrincipal(request.headers[PRINCIPAL_HEADER]);
+  authorize(route, principal);
+  const traceparent = request.headers.traceparent;
+  return withSpan(
+    service,
+    operation,
+    SpanKind.SERVER,
+    { 'http.request.method': route.method, 'http.route': route.path },
+    async (span) => {
+      const answer = await handler({ params: request.params, query: request.query, body: request.body, principal, headers: request.headers } as HandlerInput<RouteDefinition>);
+      span.setAttribute('http.response.status_code', answer.status);
+      return answer;
+    },
+    contextFromTraceparent(typeof traceparent === 'string' ? traceparent : undefined),
+  );
+}
+
+/** Where a service's routes are also registered to be called in-process, without HTTP (embedded topology). */
+export interface InProcessRoutes {
+  add(operation: string, route: RouteDefinition, handler: RouteHandler<RouteDefinition>): void;
 }
 
 /** Registers a contract's routes: schemas validate input, the handler runs inside a server span. */
-export function registerRoutes<Api extends ApiContract>(app: FastifyInstance, service: string, api: Api, handlers: Handlers<Api>): void {
+export function registerRoutes<Api extends ApiContract>(app: FastifyInstance, service: string, api: Api, handlers: Handlers<Api>, inProcess?: InProcessRoutes): void {
   for (const [operation, route] of Object.entries(api.routes) as Array<[string, RouteDefinition]>) {
     const handler = handlers[operation as keyof Api['routes']] as RouteHandler<RouteDefinition>;
+    inProcess?.add(operation, route, handler);
+    const deprecation = sunsetHeaders(route);
     app.route({
       method: route.method,
       url: route.path,
@@ -61,22 +101,8 @@ export function registerRoutes<Api extends ApiContract>(app: FastifyInstance, se
         ...(route.deprecated ? { deprecated: true } : {}),
       },
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
-        const principal = parsePrincipal(request.headers['x-agora-principal']);
-        authorize(route, principal);
-        const traceparent = request.headers.traceparent;
-        const result = await withSpan(
-          service,
-          operation,
-          SpanKind.SERVER,
-          { 'http.request.method': route.method, 'http.route': route.path },
-          async (span) => {
-            const answer = await handler({ params: request.params, query: request.query, body: request.body, principal, headers: request.headers } as HandlerInput<RouteDefinition>);
-            span.setAttribute('http.response.status_code', answer.status);
-            return answer;
-          },
-          contextFromTraceparent(typeof traceparent === 'string' ? traceparent : undefined),
-        );
-        sunsetHeaders(route, reply);
+        const result = await runHandler(service, operation, route, handler, request);
+        if (deprecation) reply.headers(deprecation);
         for (const [name, value] of Object.entries(result.headers ?? {})) reply.header(name, value);
         return reply.code(result.status).send(result.status === 204 ? undefined : result.body);
       },

@@ -22,6 +22,9 @@ export function installHttpMetrics(app: FastifyInstance, service: string): void 
   });
 }
 
+/** Requests larger than this are refused with 413 (a service's own option may change it). */
+export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
+
 export interface AppOptions {
   service: string;
   description: string;
@@ -39,7 +42,7 @@ export interface AppOptions {
 
 /** A Fastify instance with the chassis' defaults: strict validation, problem+json, RED metrics, health, OpenAPI and AsyncAPI. */
 export async function createServiceApp(options: AppOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? 64 * 1024, return503OnClosing: true, forceCloseConnections: 'idle', frameworkErrors, clientErrorHandler });
+  const app = Fastify({ logger: false, bodyLimit: options.bodyLimitBytes ?? DEFAULT_BODY_LIMIT_BYTES, return503OnClosing: true, forceCloseConnections: 'idle', frameworkErrors, clientErrorHandler });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app, options.logger);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { ServiceDirectory } from '../calls/client.ts';
-import { InProcessTransport, type Transport, type TransportRequest, type TransportResponse } from '../calls/transport.ts';
+import { InProcessTransport, type DispatchRequest, type Transport, type TransportRequest, type TransportResponse } from '../calls/transport.ts';
 import { problems } from '../contract/problems.ts';
 import { SqliteEventBus } from '../events/sqlite-bus.ts';
 import type { ServiceDefinition } from './define-service.ts';
@@ -23,7 +23,13 @@ export class LocalDirectory implements ServiceDirectory {
   transport(service: string): Transport {
     const transport = this.#transports.get(service);
     if (!transport) throw new Error(`service ${service} is not part of this topology`);
-    return { request: (request: TransportRequest): Promise<TransportResponse> => (this.#out.has(service) ? Promise.reject(noLiveInstance(service)) : transport.request(request)) };
+    const reachable = () => !this.#out.has(service);
+    return {
+      request: (request: TransportRequest): Promise<TransportResponse> => (reachable() ? transport.request(request) : Promise.reject(noLiveInstance(service))),
+      ...(transport.dispatch && {
+        dispatch: (request: DispatchRequest): Promise<TransportResponse> => (reachable() ? transport.dispatch!(request) : Promise.reject(noLiveInstance(service))),
+      }),
+    };
   }
   instances(service: string): Transport[] {
     return this.#out.has(service) ? [] : [this.transport(service)];
@@ -58,7 +64,7 @@ export interface EmbeddedSystem {
 
 /**
  * The embedded topology: every service in this process, one SQLite file each, a durable SQLite
- * stream as the bus, calls through `inject`. Same service code as the split topology.
+ * stream as the bus, calls between services straight to the callee's routes (no HTTP). Same service code as the split topology.
  */
 export async function startEmbedded(definitions: ServiceDefinition[], options: EmbeddedOptions): Promise<EmbeddedSystem> {
   const bus = new SqliteEventBus({ path: join(options.dataDir, 'bus.db'), duplicateDeliveries: options.verifyIdempotency });
@@ -76,7 +82,7 @@ export async function startEmbedded(definitions: ServiceDefinition[], options: E
     throw failed.reason;
   }
   const runtimes = started.map((result) => (result as PromiseFulfilledResult<ServiceRuntime>).value);
-  for (const runtime of runtimes) directory.add(runtime.name, new InProcessTransport(runtime.app));
+  for (const runtime of runtimes) directory.add(runtime.name, new InProcessTransport(runtime.app, runtime.routes));
   for (const runtime of runtimes) runtime.start();
   const pauses = new Map<string, Promise<void>>();
   const runtimeOf = (service: string) => {

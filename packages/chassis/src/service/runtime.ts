@@ -12,9 +12,10 @@ import { checkContract, runOnce, subscriptionFor, type ConsumerDefinition } from
 import { listDeadLetters, markReplayed, pendingDeadLetters } from '../events/dead-letters.ts';
 import { appendToOutbox, envelopeFor } from '../events/outbox.ts';
 import { OutboxRelay } from '../events/relay.ts';
+import { DirectRoutes } from '../http/direct-routes.ts';
 import { installFaultHook, noFaults, type Faults } from '../http/faults.ts';
 import { registerRoutes, type Handlers } from '../http/routes.ts';
-import { createServiceApp } from '../http/service-app.ts';
+import { createServiceApp, DEFAULT_BODY_LIMIT_BYTES } from '../http/service-app.ts';
 import type { ResilienceOptions } from '../resilience/policies.ts';
 import { openServiceDatabase, type ServiceDatabase } from '../storage/database.ts';
 import { serviceLogger, type Logger } from '../telemetry/logger.ts';
@@ -90,6 +91,8 @@ export function runtimeOptionsFor(service: string, hosting: HostingOptions, bus:
 export class ServiceRuntime {
   readonly name: string;
   readonly app: FastifyInstance;
+  /** The same routes, callable in-process without HTTP (the embedded topology's calls between services). */
+  readonly routes: DirectRoutes;
   readonly definition: ServiceDefinition;
   readonly logger: Logger;
   readonly #database: ServiceDatabase<unknown>;
@@ -108,6 +111,7 @@ export class ServiceRuntime {
   private constructor(init: {
     definition: ServiceDefinition;
     app: FastifyInstance;
+    routes: DirectRoutes;
     logger: Logger;
     database: ServiceDatabase<unknown>;
     relay: OutboxRelay;
@@ -119,6 +123,7 @@ export class ServiceRuntime {
     this.name = init.definition.name;
     this.definition = init.definition;
     this.app = init.app;
+    this.routes = init.routes;
     this.logger = init.logger;
     this.#database = init.database;
     this.#relay = init.relay;
@@ -172,9 +177,10 @@ export class ServiceRuntime {
       serviceTokens: options.serviceTokens,
     });
     installFaultHook(app, () => runtime!.#faults);
-    registerRoutes(app, definition.name, definition.api, parts.handlers as Handlers<typeof definition.api>);
-    runtime = new ServiceRuntime({ definition, app, logger, database, relay, caller, parts, context, options });
-    registerRoutes(app, definition.name, chassisApi, runtime.#chassisHandlers());
+    const routes = new DirectRoutes({ service: definition.name, logger, faults: () => runtime!.#faults, bodyLimitBytes: DEFAULT_BODY_LIMIT_BYTES });
+    registerRoutes(app, definition.name, definition.api, parts.handlers as Handlers<typeof definition.api>, routes);
+    runtime = new ServiceRuntime({ definition, app, routes, logger, database, relay, caller, parts, context, options });
+    registerRoutes(app, definition.name, chassisApi, runtime.#chassisHandlers(), routes);
     await app.ready();
     if (options.seed && parts.seed) await parts.seed();
     return runtime;
