@@ -1,23 +1,4 @@
-/**
- * Builds the live console (apps/console → apps/console/dist) when its build is missing or older
- * than its sources, so `npm start` always serves the console of this checkout and an unchanged
- * checkout starts without building. `--force` builds regardless. The build talks on stderr: stdout
- * is the shop's JSON log.
- */
-import { spawnSync } from 'node:child_process';
-import { existsSync, globSync, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+/** `node scripts/build-console.ts [--force]`: the console build check `agora start` makes, on its own (apps/cli/src/console-build.ts). */
+import { buildConsoleIfStale } from '../apps/cli/src/console-build.ts';
 
-const CONSOLE = resolve(import.meta.dirname, '..', 'apps', 'console');
-const BUILT = join(CONSOLE, 'dist', 'index.html');
-const SOURCES = ['index.html', 'package.json', 'vite.config.ts', 'tsconfig.json', 'public/**/*', 'src/**/*'];
-
-function newestSource(): number {
-  return Math.max(0, ...SOURCES.flatMap((pattern) => globSync(pattern, { cwd: CONSOLE })).map((file) => statSync(join(CONSOLE, file)).mtimeMs));
-}
-
-const stale = !existsSync(BUILT) || newestSource() > statSync(BUILT).mtimeMs;
-if (process.argv.includes('--force') || stale) {
-  const result = spawnSync('npm', ['run', 'build', '--silent', '-w', '@agora/console'], { cwd: resolve(CONSOLE, '..', '..'), stdio: ['ignore', process.stderr, 'inherit'] });
-  process.exitCode = result.status ?? 1;
-}
+process.exitCode = buildConsoleIfStale(process.argv.includes('--force'));

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DockerfileParser, type Instruction } from 'dockerfile-ast';
 import { validate, ValidationSeverity } from 'dockerfile-utils';
+import { NODE_FLAGS } from '../../apps/cli/src/node-flags.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const TEXT = readFileSync(join(ROOT, 'deploy', 'Dockerfile'), 'utf8');
@@ -106,11 +107,16 @@ describe('deploy/Dockerfile', () => {
     assert.equal(dockerfile.getHEALTHCHECKs().length, 1);
     assert.match(dockerfile.getHEALTHCHECKs()[0]!.getArgumentsContent() ?? '', /\/healthz/);
     const entrypoint = dockerfile.getENTRYPOINTs()[0]?.getArgumentsContent() ?? '';
-    assert.deepEqual(JSON.parse(entrypoint), ['node', 'apps/cli/src/agora.ts', 'serve']);
+    assert.deepEqual(JSON.parse(entrypoint), ['node', ...NODE_FLAGS, 'apps/cli/src/agora.ts', 'serve']);
     const env = stage.filter((instruction) => instruction.getKeyword() === 'ENV').map((instruction) => instruction.getArgumentsContent() ?? '').join(' ');
     assert.match(env, /AGORA_SERVICE=\$\{SERVICE\}/, 'the image serves the service it was built for');
     assert.match(env, /HOST=0\.0\.0\.0/);
     assert.match(env, /SERVICE_PORT=8080/);
+  });
+
+  it('starts the shop with the same V8 flags as the image (npm start, serve, agora)', () => {
+    const scripts = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts;
+    for (const name of ['start', 'serve', 'agora']) assert.ok(scripts[name]!.includes(`node ${NODE_FLAGS.join(' ')} apps/cli/src/agora.ts`), `npm run ${name}: ${scripts[name]}`);
   });
 
   it("leaves out what the runtime doesn't need", () => {

@@ -2,6 +2,7 @@ import { flushCompileCache } from 'node:module';
 import { parseArgs } from 'node:util';
 import { ConfigError, rootLogger } from '@agora/chassis';
 import { announce, startShop } from './start.ts';
+import { buildConsoleIfStale } from './console-build.ts';
 
 const USAGE = `usage: agora <command>
 
@@ -84,6 +85,8 @@ async function oneShot(command: string): Promise<(args: string[]) => number | Pr
 
 async function start(): Promise<void> {
   const startedAt = performance.now();
+  const built = buildConsoleIfStale();
+  if (built !== 0) throw new Error(`the console build failed (exit ${built}); see above`);
   const shop = await startShop();
   let stopping = false;
   const stop = async (signal: string) => {

@@ -3,6 +3,7 @@ import type { Logger } from '@agora/chassis';
 import type { StartupStep } from '@agora/chassis/split';
 import { SupervisedProcess } from '../supervised-process.ts';
 import { serviceEnvOf } from './service-env.ts';
+import { NODE_FLAGS } from '../node-flags.ts';
 
 /** What runs one process: which services, which release, from which source tree. */
 export interface ProcessSpec {
@@ -48,7 +49,7 @@ export class ProcessTable {
 
   start(spec: ProcessSpec): ProcessInfo {
     const id = `${spec.services.join('+')}-${++this.#sequence}`;
-    const command: [string, string[]] = [process.execPath, [join(spec.root, 'apps', 'cli', 'src', 'agora.ts'), 'serve', ...spec.services]];
+    const command: [string, string[]] = [process.execPath, [...NODE_FLAGS, join(spec.root, 'apps', 'cli', 'src', 'agora.ts'), 'serve', ...spec.services]];
     const child = new SupervisedProcess(id, command, { ...this.#env, ...serviceEnvOf(spec.services, this.#env), SERVICE_VERSION: spec.version }, this.#logger);
     this.#entries.set(id, { spec, process: child, supervised: false, startedAt: new Date() });
     return this.#info(id)!;

@@ -75,7 +75,7 @@ registerRoutes(app, 'widgets', api, handlers, routes);
 type Case = Omit<DispatchRequest, 'headers'> & { headers?: Record<string, string> };
 
 function viaHttp(call: Case): Promise<TransportResponse> {
-  const query = call.query ? `?${new URLSearchParams(Object.entries(call.query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]))}` : '';
+  const query = call.query ? `?${new URLSearchParams(Object.entries(call.query).filter(([, v]) => v !== undefined).map(([k, v]): [string, string] => [k, String(v)]))}` : '';
   return app
     .inject({
       method: call.route.method,
