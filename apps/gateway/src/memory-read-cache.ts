@@ -22,9 +22,12 @@ export class MemoryReadCache<T> implements ReadCache<T> {
   }
 
   async get(key: string): Promise<{ value: T | undefined; generation: string }> {
-    const entry = this.#entries.get(key);
-    if (entry && entry.expiresAt <= Date.now()) this.#entries.delete(key);
-    return { value: entry && entry.expiresAt > Date.now() ? entry.value : undefined, generation: String(this.#generation) };
+    let entry = this.#entries.get(key);
+    if (entry && entry.expiresAt <= Date.now()) {
+      this.#entries.delete(key);
+      entry = undefined;
+    }
+    return { value: entry?.value, generation: String(this.#generation) };
   }
 
   async set(key: string, value: T, generation: string): Promise<void> {

@@ -1,7 +1,7 @@
 import type { ErrorObject } from 'ajv';
 import type { FastifySchema } from 'fastify';
 import { fillPath, type RouteDefinition } from '../contract/api.ts';
-import { AppError, problems } from '../contract/problems.ts';
+import { problems } from '../contract/problems.ts';
 import type { DispatchRequest, TransportResponse } from '../calls/transport.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { httpDuration, httpRequests } from '../telemetry/metrics.ts';
@@ -44,8 +44,8 @@ const PROBLEM_TYPE = 'application/problem+json';
  */
 export class DirectRoutes implements InProcessRoutes {
   readonly #options: DirectRoutesOptions;
-  readonly #routes = new Map<RouteDefinition, DirectRoute>();
-  readonly #byTemplate = new Map<string, DirectRoute>();
+  /** By method and path template, as the HTTP router finds them. */
+  readonly #routes = new Map<string, DirectRoute>();
 
   constructor(options: DirectRoutesOptions) {
     this.#options = options;
@@ -64,15 +64,14 @@ export class DirectRoutes implements InProcessRoutes {
       serializers.set(Number(status), serializerCompiler({ schema, method: route.method, url, httpStatus: status }) as (data: unknown) => string);
     }
     const direct: DirectRoute = { operation, route, handler, validators, serializers, deprecation: sunsetHeaders(route) };
-    this.#routes.set(route, direct);
-    this.#byTemplate.set(`${route.method} ${route.path}`, direct);
+    this.#routes.set(`${route.method} ${route.path}`, direct);
   }
 
   /** Answers as the service's HTTP port would: a status, headers and a body as text. */
   async dispatch(request: DispatchRequest): Promise<TransportResponse> {
     const { service } = this.#options;
     const route = request.route;
-    const direct = this.#routes.get(route) ?? this.#byTemplate.get(`${route.method} ${route.path}`);
+    const direct = this.#routes.get(`${route.method} ${route.path}`);
     const started = performance.now();
     let response: TransportResponse;
     try {
@@ -115,7 +114,7 @@ export class DirectRoutes implements InProcessRoutes {
   }
 
   #problem(error: unknown, request: DispatchRequest): TransportResponse {
-    const problem = error instanceof AppError ? error : toAppError(error as Parameters<typeof toAppError>[0]);
+    const problem = toAppError(error as Parameters<typeof toAppError>[0]);
     const instance = safePath(request);
     if (problem.status >= 500) this.#options.logger.error({ err: error, method: request.route.method, url: instance }, 'request failed');
     return {
