@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // The agora command. It turns on V8's on-disk compile cache before loading anything else, so every
-// start after the first skips parsing and compiling a few hundred modules again.
+// start after the first skips parsing and compiling a few hundred modules again. Started the
+// documented ways (npm scripts, the supervisor's children, the image), NODE_COMPILE_CACHE has turned
+// it on already, before this file itself was read: then this call changes nothing.
 import { enableCompileCache } from 'node:module';
 import { join } from 'node:path';
 
