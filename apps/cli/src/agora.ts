@@ -6,5 +6,7 @@
 import { enableCompileCache } from 'node:module';
 import { join } from 'node:path';
 
-enableCompileCache(process.env.NODE_COMPILE_CACHE ?? join(import.meta.dirname, '../../../.runtime/compile-cache'));
+// Kept in the environment, so the processes this one starts use the same cache from their first file.
+process.env.NODE_COMPILE_CACHE ??= join(import.meta.dirname, '../../../.runtime/compile-cache');
+enableCompileCache(process.env.NODE_COMPILE_CACHE);
 await import('./main.ts');

@@ -1,4 +1,3 @@
-import { getCompileCacheDir } from 'node:module';
 import { join } from 'node:path';
 import type { Logger } from '@agora/chassis';
 import type { StartupStep } from '@agora/chassis/split';
@@ -105,10 +104,11 @@ export class ProcessTable {
 }
 
 /**
- * A child uses the supervisor's compile cache from its first file on (the variable, unlike the call
- * in agora.ts, takes effect before Node strips the entry file's types).
+ * A child uses the supervisor's compile cache (agora.ts keeps it in the environment) from its first
+ * file on: the variable, unlike a call in the entry file, takes effect before Node strips that
+ * file's types.
  */
 function compileCacheEnv(): NodeJS.ProcessEnv {
-  const directory = getCompileCacheDir();
+  const directory = process.env.NODE_COMPILE_CACHE;
   return directory ? { NODE_COMPILE_CACHE: directory } : {};
 }
