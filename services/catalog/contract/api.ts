@@ -66,7 +66,7 @@ export const catalogApi = defineApi('catalog', '2.0.0', {
     summary: 'One product (v1; superseded by v2)',
     params: Type.Object({ id: Id }),
     response: { 200: ProductV1 },
-    deprecated: { since: '2026-06-01T00:00:00Z', sunset: '2027-06-01T00:00:00Z', successor: '/api/v2/products/{id}' },
+    deprecated: { since: '2026-06-01T00:00:00Z', sunset: '2027-06-01T00:00:00Z', successor: '/api/v2/products/:id' },
   },
   getProductV2: {
     method: 'GET',

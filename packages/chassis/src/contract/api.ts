@@ -19,7 +19,10 @@ export interface RouteDefinition {
   retriable?: boolean;
   /** Writes through the gateway that need an `Idempotency-Key` header. */
   idempotencyKey?: 'required';
-  /** A superseded version: responses carry `Deprecation` and `Sunset` (RFC 9745, RFC 8594). */
+  /**
+   * A superseded version: responses carry `Deprecation` and `Sunset` (RFC 9745, RFC 8594) and a
+   * `Link` to the successor, a path with this route's parameters (`/api/v2/products/:id`).
+   */
   deprecated?: { since: string; sunset: string; successor: string };
 }
 

@@ -4,7 +4,7 @@ import { Type } from 'typebox';
 import { defineApi, fillPath, type RouteDefinition } from '../contract/api.ts';
 import { problems } from '../contract/problems.ts';
 import type { DispatchRequest, TransportResponse } from '../calls/transport.ts';
-import { serviceLogger } from '../telemetry/logger.ts';
+import { recentLogs, serviceLogger } from '../telemetry/logger.ts';
 import { httpRequests } from '../telemetry/metrics.ts';
 import { DirectRoutes } from './direct-routes.ts';
 import { installFaultHook, noFaults, type Faults } from './faults.ts';
@@ -35,11 +35,12 @@ const api = defineApi('widgets', '1.0.0', {
   refuse: { method: 'GET', path: '/internal/v1/refuse', access: 'internal', summary: 'a business refusal', response: { 200: Type.Object({}) } },
   old: {
     method: 'GET',
-    path: '/api/v0/widgets',
+    path: '/api/v0/widgets/:id',
     access: 'public',
-    summary: 'the old list',
+    summary: 'the old read',
+    params: Type.Object({ id: Type.String() }),
     response: { 200: Type.Object({ n: Type.Integer() }) },
-    deprecated: { since: '2026-01-01T00:00:00Z', sunset: '2027-01-01T00:00:00Z', successor: '/api/v1/widgets' },
+    deprecated: { since: '2026-01-01T00:00:00Z', sunset: '2027-01-01T00:00:00Z', successor: '/api/v1/widgets/:id' },
   },
 });
 
@@ -154,18 +155,24 @@ describe('in-process dispatch answers as the service over HTTP does', () => {
     assert.equal(refused.headers['retry-after'], '3');
   });
 
-  it('sends a deprecated route\'s Deprecation, Sunset and Link headers', async () => {
-    const old = await same({ route: route('old') }, 200);
-    assert.match(String(old.headers.link), /successor-version/);
+  it('sends a deprecated route\'s Deprecation, Sunset and a Link to this resource in the successor version', async () => {
+    const old = await same({ route: route('old'), params: { id: 'w 1' } }, 200);
+    assert.equal(old.headers.link, '</api/v1/widgets/w%201>; rel="successor-version"');
+    assert.equal(old.headers.deprecation, `@${Date.parse('2026-01-01T00:00:00Z') / 1000}`);
   });
 
-  it('applies injected faults to the service\'s routes', async () => {
+  it('applies injected faults to the service\'s routes, logged as warnings without a stack', async () => {
     faults = { latencyMs: 0, errorRate: 1 };
     try {
       await same({ route: route('read'), params: { id: 'x' } }, 503);
     } finally {
       faults = noFaults;
     }
+    const lines = recentLogs({ service: 'widgets', limit: 10 }).filter((line) => line.fields.url === '/internal/v1/widgets/x');
+    assert.deepEqual(
+      lines.map((line) => [line.level, line.msg, 'err' in line.fields]),
+      [['warn', 'injected fault', false], ['warn', 'injected fault', false]],
+    );
   });
 
   it('counts what it answered in the service\'s RED metrics, by route and status', async () => {

@@ -7,7 +7,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import { httpDuration, httpRequests } from '../telemetry/metrics.ts';
 import { applyFaults, isFaultExempt, type Faults } from './faults.ts';
 import { refuseNul } from './nul-characters.ts';
-import { toAppError, validationProblem } from './problem-handler.ts';
+import { logServerError, toAppError, validationProblem } from './problem-handler.ts';
 import { runHandler, sunsetHeaders, type InProcessRoutes, type RouteHandler } from './routes.ts';
 import { serializerCompiler, validatorCompiler } from './validation.ts';
 
@@ -21,7 +21,6 @@ interface DirectRoute {
   /** Checked in Fastify's order: path parameters, body, query string. */
   validators: Array<[part: 'params' | 'body' | 'querystring', validate: Validate]>;
   serializers: Map<number, (data: unknown) => string>;
-  deprecation: Record<string, string> | undefined;
 }
 
 export interface DirectRoutesOptions {
@@ -63,7 +62,7 @@ export class DirectRoutes implements InProcessRoutes {
     for (const [status, schema] of Object.entries(route.response)) {
       serializers.set(Number(status), serializerCompiler({ schema, method: route.method, url, httpStatus: status }) as (data: unknown) => string);
     }
-    const direct: DirectRoute = { operation, route, handler, validators, serializers, deprecation: sunsetHeaders(route) };
+    const direct: DirectRoute = { operation, route, handler, validators, serializers };
     this.#routes.set(`${route.method} ${route.path}`, direct);
   }
 
@@ -106,7 +105,7 @@ export class DirectRoutes implements InProcessRoutes {
       body,
       headers: request.headers,
     });
-    const headers: Record<string, string> = { ...direct.deprecation, ...result.headers };
+    const headers: Record<string, string> = { ...sunsetHeaders(direct.route, params), ...result.headers };
     if (result.status === 204) return { status: 204, headers, body: '' };
     const serialize = direct.serializers.get(result.status);
     headers['content-type'] = JSON_TYPE;
@@ -116,7 +115,7 @@ export class DirectRoutes implements InProcessRoutes {
   #problem(error: unknown, request: DispatchRequest): TransportResponse {
     const problem = toAppError(error as Parameters<typeof toAppError>[0]);
     const instance = safePath(request);
-    if (problem.status >= 500) this.#options.logger.error({ err: error, method: request.route.method, url: instance }, 'request failed');
+    logServerError(this.#options.logger, error, problem, { method: request.route.method, url: instance });
     return {
       status: problem.status,
       headers: { ...problem.options.headers, 'content-type': PROBLEM_TYPE },

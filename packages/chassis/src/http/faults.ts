@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
-import { problems } from '../contract/problems.ts';
+import { AppError } from '../contract/problems.ts';
 
 /** Faults an operator injects into one service, to watch breakers, fallbacks and sagas react. */
 export interface Faults {
@@ -15,10 +15,21 @@ export function isFaultExempt(path: string): boolean {
   return path.startsWith('/internal/v1/chassis') || path === '/healthz' || path === '/readyz' || path === '/metrics';
 }
 
+/**
+ * What an injected error rate answers: a 503 problem like any outage, so callers react as they
+ * would to a real one, but known for what it is in the service's own logs (an operator's doing, not
+ * a defect: a warning without a stack).
+ */
+export class InjectedFault extends AppError {
+  constructor() {
+    super('unavailable', 503, 'Service unavailable', { detail: 'injected fault' });
+  }
+}
+
 /** Delays the request, then fails it at the error rate: what a request meets before routing. */
 export async function applyFaults(faults: Faults): Promise<void> {
   if (faults.latencyMs > 0) await sleep(faults.latencyMs);
-  if (faults.errorRate > 0 && Math.random() < faults.errorRate) throw problems.unavailable('injected fault');
+  if (faults.errorRate > 0 && Math.random() < faults.errorRate) throw new InjectedFault();
 }
 
 /** Applies the service's current faults to every request except the chassis' own routes. */

@@ -7,6 +7,7 @@ import { loggableUrl } from '../telemetry/loggable-url.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { isConnectionLost, isMysqlRetriable, isPostgresRetriable } from '../storage/sql-errors.ts';
 import { fieldOf } from './validation.ts';
+import { InjectedFault } from './faults.ts';
 
 export function sendProblem(reply: FastifyReply, error: AppError, instance?: string): FastifyReply {
   for (const [name, value] of Object.entries(error.options.headers ?? {})) reply.header(name, value);
@@ -83,11 +84,21 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Dup
   socket.destroy(error);
 }
 
-/** Every error leaves as problem+json; 5xx are logged with their stack, which never reaches the client. */
+/**
+ * A server error is logged with its stack, which never reaches the client; an injected fault, the
+ * operator's own doing, as a warning without one. Client errors are the access log's business.
+ */
+export function logServerError(logger: Logger, error: unknown, problem: AppError, fields: { method: string; url: string }): void {
+  if (problem.status < 500) return;
+  if (error instanceof InjectedFault) logger.warn(fields, 'injected fault');
+  else logger.error({ err: error, ...fields }, 'request failed');
+}
+
+/** Every error leaves as problem+json. */
 export function installProblemHandlers(app: FastifyInstance, logger: Logger): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const problem = toAppError(error);
-    if (problem.status >= 500) logger.error({ err: error, method: request.method, url: loggableUrl(request.url) }, 'request failed');
+    logServerError(logger, error, problem, { method: request.method, url: loggableUrl(request.url) });
     return sendProblem(reply, problem, request.url.split('?')[0]);
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, problems.notFound(`no route ${request.method} ${request.url.split('?')[0]}`), request.url.split('?')[0]));

@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import type { ApiContract, RouteDefinition, RouteInput, RouteReply } from '../contract/api.ts';
+import { fillPath, type ApiContract, type RouteDefinition, type RouteInput, type RouteReply } from '../contract/api.ts';
 import { problems } from '../contract/problems.ts';
 import type { Principal } from '../service/context.ts';
 import { SpanKind, contextFromTraceparent, withSpan } from '../telemetry/tracing.ts';
@@ -36,13 +36,17 @@ function authorize(route: RouteDefinition, principal: Principal | undefined): vo
   }
 }
 
-/** A deprecated route's Deprecation, Sunset and Link (successor) headers (RFC 9745, RFC 8594). */
-export function sunsetHeaders(route: RouteDefinition): Record<string, string> | undefined {
-  if (!route.deprecated) return undefined;
+/**
+ * A deprecated route's Deprecation, Sunset and Link headers (RFC 9745, RFC 8594), the Link naming
+ * this request's resource in the successor version: `/api/v1/products/p-1` → `/api/v2/products/p-1`.
+ */
+export function sunsetHeaders(route: RouteDefinition, params: unknown): Record<string, string> | undefined {
+  const deprecated = route.deprecated;
+  if (!deprecated) return undefined;
   return {
-    deprecation: `@${Math.floor(Date.parse(route.deprecated.since) / 1000)}`,
-    sunset: new Date(route.deprecated.sunset).toUTCString(),
-    link: `<${route.deprecated.successor}>; rel="successor-version"`,
+    deprecation: `@${Math.floor(Date.parse(deprecated.since) / 1000)}`,
+    sunset: new Date(deprecated.sunset).toUTCString(),
+    link: `<${fillPath(deprecated.successor, params as Record<string, unknown> | undefined)}>; rel="successor-version"`,
   };
 }
 
@@ -86,7 +90,6 @@ export function registerRoutes<Api extends ApiContract>(app: FastifyInstance, se
   for (const [operation, route] of Object.entries(api.routes) as Array<[string, RouteDefinition]>) {
     const handler = handlers[operation as keyof Api['routes']] as RouteHandler<RouteDefinition>;
     inProcess?.add(operation, route, handler);
-    const deprecation = sunsetHeaders(route);
     app.route({
       method: route.method,
       url: route.path,
@@ -102,6 +105,7 @@ export function registerRoutes<Api extends ApiContract>(app: FastifyInstance, se
       },
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const result = await runHandler(service, operation, route, handler, request);
+        const deprecation = sunsetHeaders(route, request.params);
         if (deprecation) reply.headers(deprecation);
         for (const [name, value] of Object.entries(result.headers ?? {})) reply.header(name, value);
         return reply.code(result.status).send(result.status === 204 ? undefined : result.body);
