@@ -1,4 +1,5 @@
 import { Type, defineService, reply } from '@agora/chassis';
+import { catalogApi } from '@agora/catalog/contract/api';
 import { inventoryApi } from './contract/api.ts';
 import { inventoryEvents } from './contract/events.ts';
 import { markStockShipped, releaseStock, reserveStock } from './handlers/reactions.ts';
@@ -14,7 +15,7 @@ export const inventory = defineService({
   description: 'Stock and reservations; publishes inventory.reserved/rejected/released.v1.',
   api: inventoryApi,
   publishes: inventoryEvents,
-  dependsOn: [],
+  dependsOn: [catalogApi],
   config: Type.Object({}),
   storage: inventoryStorage,
   create: (ctx) => ({

@@ -66,6 +66,19 @@ describe('catalog through the gateway: pagination, versions, compression, rate l
       assert.equal(missing.status, 404, name);
     }
   });
+
+  it('stocks a product the admin just added, and refuses stock for one the catalog does not have', async () => {
+    const admin = await api.token('admin@example.com', 'admin-password');
+    const unknown = await api.request('PUT', '/api/v1/inventory/p-no-such-product', { token: admin, body: { onHand: 4 } });
+    assert.equal(unknown.status, 404, JSON.stringify(unknown.body));
+    assert.deepEqual(unknown.body.errors, [{ field: 'path/productId', message: 'is not a product in the catalog' }]);
+    const added = await api.request('POST', '/api/v1/products', { token: admin, body: { sku: 'LMP-900', name: 'Desk lamp', priceCents: 2900, currency: 'EUR' } });
+    assert.equal(added.status, 201, JSON.stringify(added.body));
+    const stocked = await api.request('PUT', `/api/v1/inventory/${added.body.id}`, { token: admin, body: { onHand: 4 } });
+    assert.deepEqual([stocked.status, stocked.body], [200, { productId: added.body.id, onHand: 4, reserved: 0, shipped: 0 }]);
+    const levels = await api.request('GET', '/api/v1/inventory', { token: admin });
+    assert.ok(!levels.body.items.some((level: { productId: string }) => level.productId === 'p-no-such-product'));
+  });
 });
 
 describe('rate limiting', () => {

@@ -1,4 +1,5 @@
 import { Type, defineApi } from '@agora/chassis';
+import { ProductId } from '@agora/catalog/contract/api';
 import { SagaStyle } from '@agora/orders/contract/shared';
 
 export const StockLevel = Type.Object({
@@ -24,7 +25,7 @@ export const ReservationResult = Type.Object({
 });
 
 /** The catalog's rule for a product id, so no stock is kept under a name no product can have. */
-const ProductId = Type.Object({ productId: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }) });
+const ProductIdParams = Type.Object({ productId: ProductId });
 
 export const inventoryApi = defineApi('inventory', '1.0.0', {
   listStock: { method: 'GET', path: '/api/v1/inventory', access: 'admin', summary: 'Stock levels of every product', response: { 200: Type.Object({ items: Type.Array(StockLevel) }) } },
@@ -32,8 +33,8 @@ export const inventoryApi = defineApi('inventory', '1.0.0', {
     method: 'PUT',
     path: '/api/v1/inventory/:productId',
     access: 'admin',
-    summary: 'Set the quantity on hand of a product',
-    params: ProductId,
+    summary: 'Set the quantity on hand of a product (404 if the catalog has no such product)',
+    params: ProductIdParams,
     body: Type.Object({ onHand: Type.Integer({ minimum: 0, maximum: 1_000_000 }) }, { additionalProperties: false }),
     response: { 200: StockLevel },
   },

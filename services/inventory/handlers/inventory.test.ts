@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
+import { Type, defineApi, defineService, defineStorage, reply } from '@agora/chassis';
 import { eventually, startTestSystem, type TestSystem } from '@agora/chassis/testing';
+import { catalogApi } from '@agora/catalog/contract/api';
 import { orderCancelled, orderCreated } from '@agora/orders/contract/events';
 import { shipmentCreated } from '@agora/shipping/contract/events';
 import { inventory } from '../service.ts';
@@ -12,6 +14,28 @@ const admin = { sub: 'u-admin', role: 'admin' as const };
 const address = { name: 'Alice', line1: 'Main street 1', city: 'Utrecht', postalCode: '3511 AA', country: 'NL' };
 type Level = { productId: string; onHand: number; reserved: number; shipped: number };
 type Items = Array<{ productId: string; quantity: number }>;
+
+/** The ids of every lookup the catalog answered, in order. */
+const lookups: string[][] = [];
+/** The catalog as its contract declares the lookup, knowing one product besides the sample stock. */
+const catalogStub = defineService({
+  name: 'catalog',
+  description: 'The catalog\'s lookup over the sample products and p-new.',
+  api: defineApi('catalog', catalogApi.version, { lookupPrices: catalogApi.routes.lookupPrices }),
+  publishes: [],
+  dependsOn: [],
+  config: Type.Object({}),
+  storage: defineStorage({}),
+  create: () => ({
+    handlers: {
+      lookupPrices: async ({ body }) => {
+        lookups.push(body.ids);
+        const known = body.ids.filter((id) => id === 'p-new' || sampleStock.some(([productId]) => productId === id));
+        return reply.ok({ items: known.map((id) => ({ id, sku: id.toUpperCase(), name: id, priceCents: 100, currency: 'EUR' })) });
+      },
+    },
+  }),
+});
 
 describe('inventory', () => {
   let shop: TestSystem;
@@ -47,7 +71,7 @@ describe('inventory', () => {
   };
 
   before(async () => {
-    shop = await startTestSystem([inventory]);
+    shop = await startTestSystem([catalogStub, inventory]);
   });
   after(() => shop.stop());
 
@@ -180,6 +204,17 @@ describe('inventory', () => {
     const topped = await shop.request('inventory', { method: 'PUT', url: '/api/v1/inventory/p-lamp', body: { onHand: lamp.onHand + 10 }, principal: admin });
     assert.deepEqual(topped.body, { ...lamp, onHand: lamp.onHand + 10 });
     total.set('p-lamp', total.get('p-lamp')! + 10);
+  });
+
+  it('refuses stock for a product the catalog does not have, naming the field, and asks the catalog only about products it never stocked', async () => {
+    lookups.length = 0;
+    const unknown = await shop.request('inventory', { method: 'PUT', url: '/api/v1/inventory/p-typo', body: { onHand: 5 }, principal: admin });
+    assert.equal(unknown.status, 404);
+    assert.deepEqual(unknown.body.errors, [{ field: 'path/productId', message: 'is not a product in the catalog' }]);
+    assert.equal((await stock()).has('p-typo'), false);
+    const lamp = (await stock()).get('p-lamp')!;
+    assert.equal((await shop.request('inventory', { method: 'PUT', url: '/api/v1/inventory/p-lamp', body: { onHand: lamp.onHand }, principal: admin })).status, 200);
+    assert.deepEqual(lookups, [['p-typo']]);
   });
 
   it('keeps on_hand + reserved + shipped equal to the stock it was given, for every product', async () => {
