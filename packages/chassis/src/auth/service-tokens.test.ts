@@ -50,6 +50,18 @@ describe('service tokens', () => {
     assert.equal(await refusal(tokens.verify(token, 'catalog')), '401 service-authentication');
   });
 
+  it('refuses a token it verified before, once that token expired, and never for another service', async () => {
+    let now = Date.now();
+    const tokens = new ServiceTokens({ key, now: () => now });
+    const token = await tokens.token('orders', 'catalog');
+    assert.deepEqual(await tokens.verify(token, 'catalog'), { issuer: 'orders' });
+    now += 59_000;
+    assert.deepEqual(await tokens.verify(token, 'catalog'), { issuer: 'orders' }, 'still valid at 59 s');
+    assert.equal(await refusal(tokens.verify(token, 'payments')), '401 service-authentication');
+    now += 47_000;
+    assert.equal(await refusal(tokens.verify(token, 'catalog')), '401 service-authentication');
+  });
+
   it('accepts the tokens of a host whose clock is 30 s ahead or behind, for as long as it reuses each', async () => {
     for (const skewMs of [-30_000, 30_000]) {
       let now = Date.now();
