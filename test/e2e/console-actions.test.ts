@@ -80,7 +80,8 @@ describe('console actions: the traffic generator, and stopping and starting serv
     assert.equal((await api.request('POST', '/api/v1/admin/services/warehouse/start', { token: admin })).status, 404);
   });
 
-  it('generates traffic with PUT: product reads and orders happen; DELETE stops it', async () => {
+  it('generates traffic with PUT: product reads and orders happen, low stock is topped up; DELETE stops it', async () => {
+    assert.equal((await api.request('PUT', '/api/v1/inventory/p-cable', { token: admin, body: { onHand: 3 } })).status, 200);
     const started = await api.request('PUT', '/api/v1/admin/traffic', { token: admin, body: { rate: 20 } });
     assert.equal(started.status, 200);
     assert.equal(started.body.running, true);
@@ -91,6 +92,12 @@ describe('console actions: the traffic generator, and stopping and starting serv
       return body.counts.browse.ok > 5 && body.counts.checkout.ok > 2 ? (body as TrafficStatus) : undefined;
     }, 30_000, 'product reads and checkouts by the generator');
     assert.equal(busy.running, true);
+    // The run restocks as the admin who started it: p-cable ran low, the sold-out product stays sold out.
+    await eventually(async () => ((await api.request('GET', '/api/v1/admin/traffic', { token: admin })).body as TrafficStatus).restocked >= 1, 10_000, 'a restock');
+    const levels = new Map((await api.request('GET', '/api/v1/inventory', { token: admin })).body.items.map((level: { productId: string }) => [level.productId, level]));
+    const cable = levels.get('p-cable') as { onHand: number; reserved: number; shipped: number };
+    assert.ok(cable.onHand + cable.reserved + cable.shipped >= 100, `p-cable topped up to 100: ${JSON.stringify(cable)}`);
+    assert.equal((levels.get('p-soldout') as { onHand: number }).onHand, 0);
     const tick = await liveTick(shop.url, admin, (candidate) => candidate.traffic?.running === true);
     assert.deepEqual(tick.stopped, []);
 

@@ -117,7 +117,7 @@ export async function createGateway(options: GatewayOptions): Promise<Gateway> {
   registerAdminRoutes(app, services, caller, deps, stopped, options.bus);
   registerInsightRoutes(app, { services, caller, onRequest: adminOnly(deps) });
   registerServiceControlRoutes(app, services, options.control, adminOnly(deps));
-  const traffic = registerTrafficRoutes(app, adminOnly(deps));
+  const traffic = registerTrafficRoutes(app, adminOnly(deps), caller);
   const operator = () => ({ traffic: traffic.status(), stopped: stopped() });
   registerConsoleApi(app, { contracts: publicContracts, caller, version: options.config.SERVICE_VERSION, onRequest: adminOnly(deps), logger, operator, bus: options.bus });
 

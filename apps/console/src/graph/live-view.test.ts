@@ -11,6 +11,7 @@ const idle: TrafficStatus = {
   startedAt: null,
   counts: { browse: none, login: none, checkout: none, declined: none, outOfStock: none, orderStatus: none, cancel: none },
   shed: 0,
+  restocked: 0,
   inFlight: 0,
   lastError: null,
 };

@@ -38,6 +38,7 @@ export function TrafficCounts({ status }: { status: TrafficStatus }) {
         {status.startedAt ? `Since ${new Date(status.startedAt).toLocaleTimeString(undefined, { hour12: false })}` : 'Not started yet'}
         {status.inFlight !== undefined && <span data-testid="traffic-in-flight"> · {status.inFlight} in flight</span>}
         {status.shed !== undefined && <span data-testid="traffic-shed"> · {status.shed} shed</span>}
+        {status.restocked > 0 && <span data-testid="traffic-restocked"> · {status.restocked} restocked</span>}
         {status.lastError && <span className="error-text"> · last error: {status.lastError}</span>}
       </p>
     </div>

@@ -116,6 +116,8 @@ export interface TrafficStatus {
   counts: Record<TrafficKind, Outcomes>;
   /** Operations not started because twice the rate were already in flight (the shop is slower than the rate). */
   shed: number;
+  /** Products topped up because they ran low (a run started from the console restocks; `agora load` does not). */
+  restocked: number;
   inFlight: number;
   lastError: string | null;
 }

@@ -1,5 +1,6 @@
 import type { FastifyInstance, onRequestAsyncHookHandler } from 'fastify';
-import { Type } from '@agora/chassis';
+import { Type, type Caller } from '@agora/chassis';
+import { inventoryRestock } from './restock.ts';
 import { MAX_RATE, MIN_RATE, TrafficGenerator } from './traffic-generator.ts';
 
 const TrafficRate = Type.Object(
@@ -10,16 +11,18 @@ const TrafficRate = Type.Object(
 /**
  * The operator's traffic generator (admin only): `GET` its status, `PUT {rate}` to start it or
  * change its rate, `DELETE` to stop it. It calls this gateway's own public URL over HTTP, so its
- * requests take the same path as any client's. It stops before the gateway closes, so it never
- * holds up a shutdown.
+ * requests take the same path as any client's, and restocks what runs low as the admin who started
+ * it. It stops before the gateway closes, so it never holds up a shutdown.
  */
-export function registerTrafficRoutes(app: FastifyInstance, onRequest: onRequestAsyncHookHandler): TrafficGenerator {
+export function registerTrafficRoutes(app: FastifyInstance, onRequest: onRequestAsyncHookHandler, caller: Caller): TrafficGenerator {
   const generator = new TrafficGenerator({ baseUrl: () => ownUrl(app) });
   app.addHook('preClose', async () => {
     await generator.stop();
   });
   app.get('/api/v1/admin/traffic', { onRequest }, async () => generator.status());
-  app.put<{ Body: { rate: number } }>('/api/v1/admin/traffic', { onRequest, schema: { body: TrafficRate } }, async (request) => generator.start(request.body.rate));
+  app.put<{ Body: { rate: number } }>('/api/v1/admin/traffic', { onRequest, schema: { body: TrafficRate } }, async (request) =>
+    generator.start(request.body.rate, inventoryRestock(caller, request.principal!)),
+  );
   app.delete('/api/v1/admin/traffic', { onRequest }, async () => generator.stop());
   return generator;
 }

@@ -178,6 +178,34 @@ describe('traffic generator', () => {
     assert.equal(total(stopped.counts), 0, 'cancelled operations are neither ok nor failed');
   });
 
+  it('restocks while it runs, one look at a time, reports a failed one, and not after a stop', async () => {
+    let looks = 0;
+    let busy = false;
+    let overlapped = false;
+    const restock = async () => {
+      looks++;
+      overlapped ||= busy;
+      busy = true;
+      await sleep(30);
+      busy = false;
+      if (looks === 2) throw new Error('inventory is down');
+      return 2;
+    };
+    const generator = new TrafficGenerator({ baseUrl: () => shop.url, random: seeded(13), restockEveryMs: 20 });
+    generator.start(5, restock);
+    await sleep(400);
+    const status = await generator.stop();
+    assert.ok(looks >= 4, `looked ${looks} times`);
+    assert.equal(overlapped, false, 'never two looks at once');
+    // Two products a look, the failed look none; one cut off by the stop is not counted either.
+    assert.ok(status.restocked >= 2 * (looks - 2) && status.restocked <= 2 * (looks - 1) && status.restocked % 2 === 0, `${status.restocked} after ${looks} looks`);
+    assert.match(status.lastError ?? '', /^restock: inventory is down/);
+    const after = looks;
+    await sleep(100);
+    assert.equal(looks, after, 'no look after stop');
+    assert.equal(new TrafficGenerator({ baseUrl: () => shop.url }).status().restocked, 0);
+  });
+
   it('refuses a rate outside 1..200', () => {
     const generator = new TrafficGenerator({ baseUrl: () => shop.url });
     for (const rate of [0, 201, 1.5]) assert.throws(() => generator.start(rate), RangeError);

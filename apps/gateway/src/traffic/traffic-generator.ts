@@ -4,6 +4,7 @@ import type { TrafficKind, TrafficStatus } from '../console-api/contract.ts';
 import { pickKind } from './traffic-mix.ts';
 import { emptyCounts } from './traffic-status.ts';
 import { KnownProducts, SHOPPER_COUNT, Shopper } from './shoppers.ts';
+import type { Restock } from './restock.ts';
 
 export { SHOPPER_PASSWORD, shopperEmail } from './shoppers.ts';
 export type { TrafficKind, TrafficStatus } from '../console-api/contract.ts';
@@ -13,6 +14,8 @@ export const MIN_RATE = 1;
 export const MAX_RATE = 200;
 /** Operations are started in small batches this often, spreading each second's share over it. */
 const TICK_MS = 50;
+/** How often a run with a restock looks for products running low. */
+const RESTOCK_EVERY_MS = 2_000;
 
 export interface TrafficGeneratorOptions {
   /** The shop's public URL, asked at each start (a gateway knows its own only once it listens). */
@@ -20,6 +23,8 @@ export interface TrafficGeneratorOptions {
   /** Draws the mix; tests pass a seeded one. */
   random?: () => number;
   shoppers?: number;
+  /** Overrides how often a run restocks (tests). */
+  restockEveryMs?: number;
 }
 
 interface Run {
@@ -29,6 +34,7 @@ interface Run {
   credit: number;
   lastTick: number;
   inFlight: Set<Promise<void>>;
+  restock?: { every: NodeJS.Timeout; pending?: Promise<void> };
 }
 
 /**
@@ -47,6 +53,7 @@ export class TrafficGenerator {
   #startedAt: string | null = null;
   #counts = emptyCounts();
   #shed = 0;
+  #restocked = 0;
   #lastError: string | null = null;
 
   constructor(options: TrafficGeneratorOptions) {
@@ -55,20 +62,28 @@ export class TrafficGenerator {
     this.#shoppers = Array.from({ length: options.shoppers ?? SHOPPER_COUNT }, (_, index) => new Shopper(index + 1));
   }
 
-  /** Starts at `rate` operations per second, or changes the rate of the run under way (its counts go on). */
-  start(rate: number): TrafficStatus {
+  /**
+   * Starts at `rate` operations per second, or changes the rate of the run under way (its counts go
+   * on). With `restock`, a new run also tops up products running low every two seconds.
+   */
+  start(rate: number, restock?: Restock): TrafficStatus {
     if (!Number.isInteger(rate) || rate < MIN_RATE || rate > MAX_RATE) throw new RangeError(`rate must be an integer from ${MIN_RATE} to ${MAX_RATE}`);
     this.#rate = rate;
     if (!this.#run) {
       const stop = new AbortController();
       this.#counts = emptyCounts();
       this.#shed = 0;
+      this.#restocked = 0;
       this.#lastError = null;
       this.#startedAt = new Date().toISOString();
       const http = new LoadHttp(this.#options.baseUrl(), stop.signal);
       const run: Run = { http, stop, timer: setInterval(() => this.#tick(run), TICK_MS), credit: 0, lastTick: performance.now(), inFlight: new Set() };
       // Never what keeps a process alive.
       run.timer.unref();
+      if (restock) {
+        run.restock = { every: setInterval(() => this.#restock(run, restock), this.#options.restockEveryMs ?? RESTOCK_EVERY_MS) };
+        run.restock.every.unref();
+      }
       this.#run = run;
     }
     return this.status();
@@ -81,8 +96,9 @@ export class TrafficGenerator {
       this.#run = undefined;
       this.#rate = 0;
       clearInterval(run.timer);
+      if (run.restock) clearInterval(run.restock.every);
       run.stop.abort();
-      await Promise.allSettled([...run.inFlight]);
+      await Promise.allSettled([...run.inFlight, run.restock?.pending]);
     }
     return this.status();
   }
@@ -94,6 +110,7 @@ export class TrafficGenerator {
       startedAt: this.#startedAt,
       counts: structuredClone(this.#counts),
       shed: this.#shed,
+      restocked: this.#restocked,
       inFlight: this.#run?.inFlight.size ?? 0,
       lastError: this.#lastError,
     };
@@ -108,6 +125,21 @@ export class TrafficGenerator {
       if (run.inFlight.size >= 2 * this.#rate) this.#shed++;
       else this.#begin(run);
     }
+  }
+
+  /** One look at the stock at a time; a failure (inventory down) is reported and tried at the next one. */
+  #restock(run: Run, restock: Restock): void {
+    if (!run.restock || run.restock.pending) return;
+    run.restock.pending = restock().then(
+      (topped) => {
+        if (!run.stop.signal.aborted) this.#restocked += topped;
+      },
+      (error: unknown) => {
+        if (!run.stop.signal.aborted) this.#lastError = `restock: ${describe(error)}`;
+      },
+    ).finally(() => {
+      if (run.restock) run.restock.pending = undefined;
+    });
   }
 
   #begin(run: Run): void {
