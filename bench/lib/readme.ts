@@ -78,6 +78,17 @@ export function renderFigures(results: Results): string {
         return `| ${stack} | ${spread(busy.requestsPerSecond, int)}${flags} | ${ms(busy.p50Ms.median)} | ${ms(busy.p99Ms.median)} | ${int(one.requestsPerSecond.median)} | ${ms(one.p50Ms.median)} | ${ms(one.p99Ms.median)} | ${rate ? ms(rate.p50Ms.median) : ''} | ${rate ? ms(rate.p99Ms.median) : ''} | ${busy.loadCpuPercent} % | ${busy.cpuBusyPercent[servers] ?? '–'} % |`;
       }),
       '',
+      `CPU per request at ${chain.throughput.connections} connections, all of a stack's processes and servers (µs, median of the rounds): ${stacks
+        .map((stack) => {
+          const cpu = chain.throughput.cpuPerRequestUs?.[stack];
+          if (!cpu) return undefined;
+          const { total, ...parts } = cpu;
+          const named = Object.entries(parts).filter(([, us]) => us > 0).sort((a, b) => b[1] - a[1]);
+          return `${stack} ${int(total ?? 0)}${named.length > 1 ? ` (${named.map(([name, us]) => `${name} ${int(us)}`).join(', ')})` : ''}`;
+        })
+        .filter(Boolean)
+        .join('; ')}.`,
+      '',
       `Before measuring, every stack answered the same cart with ${differing.length === 0 ? 'the same quote as Agora' : `a different quote (${differing.join(', ')})`}; without a token ${conformance.map(([stack, check]) => `${stack} ${check.noToken}`).join(', ')}; an unknown product ${conformance.map(([stack, check]) => `${check.unknownProduct}`).join('/')}; quantity 0 ${conformance.map(([stack, check]) => `${check.invalidBody}`).join('/')} (same order).`,
       '',
     );

@@ -36,6 +36,8 @@ export interface Shop {
   pss(): { agoraMb: number; serversMb: number };
   /** Every process of the shop and its servers, for pinning and CPU accounting. */
   pids(): Set<number>;
+  /** The pids of each of the shop's processes by name (as `processes()` names them); a server's are all of its processes. */
+  processGroups(): Record<string, number[]>;
   pinTo(cpus: string | undefined): void;
   stop(): Promise<void>;
 }
@@ -101,6 +103,23 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
     const { servers, agora } = members();
     return new Set([...agora, ...servers]);
   };
+  const processes = (): ShopProcess[] => {
+    const { table, servers, agora } = members();
+    const listed: ShopProcess[] = [];
+    for (const pid of agora) {
+      const command = table.get(pid)!.command;
+      const entry = command.findIndex((part) => part.endsWith('agora.ts'));
+      if (entry < 0) continue;
+      const verb = command[entry + 1];
+      const name = verb === 'serve' ? command.slice(entry + 2).join('+') : options.topology === 'embedded' ? 'agora' : 'gateway';
+      listed.push({ name, pid, rssMb: rssMb(pid), pssMb: pssMb([pid]) });
+    }
+    for (const name of SERVER_NAMES) {
+      const pids = [...servers].filter((pid) => table.get(pid)!.command[0]?.includes(name));
+      if (pids.length > 0) listed.push({ name, pid: pids[0]!, rssMb: pids.reduce((sum, pid) => sum + rssMb(pid), 0), pssMb: pssMb(pids) });
+    }
+    return listed;
+  };
   return {
     topology: options.topology,
     url: ready.url,
@@ -108,28 +127,22 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
     readyMs,
     startupMs: ready.startupMs,
     launched,
-    processes() {
-      const { table, servers, agora } = members();
-      const listed: ShopProcess[] = [];
-      for (const pid of agora) {
-        const command = table.get(pid)!.command;
-        const entry = command.findIndex((part) => part.endsWith('agora.ts'));
-        if (entry < 0) continue;
-        const verb = command[entry + 1];
-        const name = verb === 'serve' ? command.slice(entry + 2).join('+') : options.topology === 'embedded' ? 'agora' : 'gateway';
-        listed.push({ name, pid, rssMb: rssMb(pid), pssMb: pssMb([pid]) });
-      }
-      for (const name of SERVER_NAMES) {
-        const pids = [...servers].filter((pid) => table.get(pid)!.command[0]?.includes(name));
-        if (pids.length > 0) listed.push({ name, pid: pids[0]!, rssMb: pids.reduce((sum, pid) => sum + rssMb(pid), 0), pssMb: pssMb(pids) });
-      }
-      return listed;
-    },
+    processes,
     pss() {
       const { servers, agora } = members();
       return { agoraMb: pssMb(agora), serversMb: pssMb(servers) };
     },
     pids,
+    processGroups() {
+      const { table, servers } = members();
+      const groups: Record<string, number[]> = {};
+      for (const entry of processes()) if (!SERVER_NAMES.includes(entry.name)) groups[entry.name] = [entry.pid];
+      for (const name of SERVER_NAMES) {
+        const pids = [...servers].filter((pid) => table.get(pid)!.command[0]?.includes(name));
+        if (pids.length > 0) groups[name] = pids;
+      }
+      return groups;
+    },
     pinTo(cpus) {
       pin(pids(), cpus);
     },

@@ -13,6 +13,7 @@ import type { BenchContext, Goal } from '../lib/context.ts';
 import { NEST_DIST } from '../lib/build-nest.ts';
 import type { LoadSpec, MeasuredLoad } from '../lib/load.ts';
 import { PEERS, startPeer, type Peer } from '../lib/peers.ts';
+import { cpuMsByGroup, cpuPerRequest } from '../lib/process-cpu.ts';
 import { pin } from '../lib/process-table.ts';
 import { placement } from '../lib/processes.ts';
 import { inTurns, ratioPerRound, summarize, type LoadSummary } from '../lib/rounds.ts';
@@ -42,8 +43,11 @@ export interface Conformance {
 export interface ChainResult {
   cart: typeof CART;
   conformance: Record<string, Conformance>;
-  /** 50 connections, as fast as answers come. */
-  throughput: { connections: number; seconds: number; stacks: Record<string, LoadSummary> };
+  /**
+   * 50 connections, as fast as answers come; and per stack the CPU one request took in each of its
+   * processes (µs, median of the rounds), servers included: where the chain's cost is.
+   */
+  throughput: { connections: number; seconds: number; stacks: Record<string, LoadSummary>; cpuPerRequestUs: Record<string, Record<string, number>> };
   /** One connection, one request at a time: the chain's own latency. */
   oneConnection: { seconds: number; stacks: Record<string, LoadSummary> };
   /** A fixed rate below both Agora topologies' throughput. */
@@ -107,12 +111,25 @@ export async function chainRow(context: BenchContext): Promise<{ result: ChainRe
       ...extra,
     });
     if (settings.warmupSeconds > 0) for (const stack of STACKS) await load.run(spec(stack, { seconds: settings.warmupSeconds }));
-    const measure = (label: string, stacks: readonly string[], extra: (stack: string) => Partial<LoadSpec>) =>
-      inTurns([...stacks], settings.rounds, (stack, round) => {
+    // Each stack's processes by name: Agora's as its shop names them, a peer's by hop.
+    const hops = (prefix: string) => Object.fromEntries(peers.filter((peer) => peer.launched.name.startsWith(`${prefix} `)).map((peer) => [peer.launched.name.slice(prefix.length + 1), [peer.launched.pid]]));
+    const processesOf: Record<string, () => Record<string, number[]>> = {
+      'agora embedded': () => embedded.processGroups(),
+      'agora split': () => split.processGroups(),
+      moleculer: () => ({ ...hops('moleculer'), 'nats-server': [nats!.pid] }),
+      nestjs: () => hops('nestjs'),
+      'fastify+undici': () => hops('fastify'),
+    };
+    const cpuRounds: Record<string, Array<Record<string, number>>> = {};
+    const measure = (label: string, stacks: readonly string[], extra: (stack: string) => Partial<LoadSpec>, countCpu = false) =>
+      inTurns([...stacks], settings.rounds, async (stack, round) => {
         context.log(`chain: ${label}, ${stack}, round ${round + 1} of ${settings.rounds}`);
-        return load.run(spec(stack, extra(stack)));
+        const before = countCpu ? cpuMsByGroup(processesOf[stack]!()) : {};
+        const run = await load.run(spec(stack, extra(stack)));
+        if (countCpu) (cpuRounds[stack] ??= []).push(cpuPerRequest(before, cpuMsByGroup(processesOf[stack]!()), run.ok));
+        return run;
       });
-    const throughputRuns = await measure(`${CONNECTIONS} connections`, STACKS, () => ({}));
+    const throughputRuns = await measure(`${CONNECTIONS} connections`, STACKS, () => ({}), true);
     const oneRuns = await measure('1 connection', STACKS, () => ({ connections: 1, seconds: settings.latencySeconds }));
     const agoraRps = ['agora embedded', 'agora split'].map((stack) => median(throughputRuns[stack]!.map((run) => run.requestsPerSecond)));
     const rate = Math.max(10, Math.round(Math.min(...agoraRps) / 2));
@@ -123,7 +140,7 @@ export async function chainRow(context: BenchContext): Promise<{ result: ChainRe
     const result: ChainResult = {
       cart: CART,
       conformance,
-      throughput: { connections: CONNECTIONS, seconds: settings.loadSeconds, stacks: summarizeAll(throughputRuns) },
+      throughput: { connections: CONNECTIONS, seconds: settings.loadSeconds, stacks: summarizeAll(throughputRuns), cpuPerRequestUs: medianPerProcess(cpuRounds) },
       oneConnection: { seconds: settings.latencySeconds, stacks: summarizeAll(oneRuns) },
       fixedRate: { rate, connections: RATE_CONNECTIONS, seconds: settings.latencySeconds, stacks: summarizeAll(rateRuns) },
       splitOver: { moleculer: ratioPerRound(rps('agora split'), rps('moleculer')), nestjs: ratioPerRound(rps('agora split'), rps('nestjs')) },
@@ -137,6 +154,17 @@ export async function chainRow(context: BenchContext): Promise<{ result: ChainRe
     await Promise.all(peers.reverse().map((peer) => peer.launched.stop()));
     await nats?.stop();
   }
+}
+
+/** Per stack and process, the median over the rounds; `total` is the stack's whole cost per request. */
+function medianPerProcess(rounds: Record<string, Array<Record<string, number>>>): Record<string, Record<string, number>> {
+  return Object.fromEntries(
+    Object.entries(rounds).map(([stack, readings]) => {
+      const names = Object.keys(readings[0] ?? {});
+      const perProcess = Object.fromEntries(names.map((name) => [name, Math.round(median(readings.map((reading) => reading[name] ?? 0)))]));
+      return [stack, { ...perProcess, total: Math.round(median(readings.map((reading) => Object.values(reading).reduce((sum, us) => sum + us, 0)))) }];
+    }),
+  );
 }
 
 function summarizeAll(runs: Record<string, MeasuredLoad[]>): Record<string, LoadSummary> {
