@@ -114,6 +114,15 @@ export function renderFigures(results: Results): string {
       `|---|${bounds.map(() => '---').join('|')}|`,
       ...topologies.map(([name, t]) => `| ${name} | ${t.sagaMs.histogram.map((bucket) => int(bucket.count)).join(' | ')} |`),
       '',
+      `CPU one order took, per process and server (ms, median of the rounds, the completion reads included): ${topologies
+        .filter(([, t]) => t.cpuPerOrderMs)
+        .map(([name, t]) => {
+          const parts = Object.entries(t.cpuPerOrderMs).filter(([, ms]) => ms > 0).sort((a, b) => b[1] - a[1]);
+          const total = parts.reduce((sum, [, ms]) => sum + ms, 0);
+          return `${name} ${total.toFixed(1)}${parts.length > 1 ? ` (${parts.map(([part, ms]) => `${part} ${ms}`).join(', ')})` : ''}`;
+        })
+        .join('; ')}.`,
+      '',
     );
   }
 

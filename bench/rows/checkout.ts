@@ -7,9 +7,10 @@
  * latency is the shop's own record (createdAt → SHIPPED), read after each round for a sample.
  */
 import type { BenchContext, Goal } from '../lib/context.ts';
+import { cpuMsByGroup, cpuPerRequest } from '../lib/process-cpu.ts';
 import { inTurns } from '../lib/rounds.ts';
 import { signIn, type Topology } from '../lib/shop.ts';
-import { histogram, percentile, spread, type Spread } from '../lib/stats.ts';
+import { histogram, median, percentile, spread, type Spread } from '../lib/stats.ts';
 import { PRODUCT, call, checkoutRound, newBuyer, sagaLatencies, type CheckoutShop, type PlacedOrder } from './checkout-round.ts';
 
 const BUCKETS_MS = [10, 25, 50, 100, 250, 500, 1000, 2500, 5000];
@@ -32,6 +33,8 @@ export interface CheckoutTopology {
   /** POST sent → SHIPPED seen by the watcher (includes the watching's own delay). */
   observedMs: { p50: number; p99: number };
   sagaMs: { samples: number; p50: number; p90: number; p99: number; max: number; histogram: Array<{ le: number | null; count: number }> };
+  /** CPU one order took in each of the shop's processes and servers (ms, median of the rounds; the watcher's reads included). */
+  cpuPerOrderMs: Record<string, number>;
 }
 
 export interface CheckoutResult {
@@ -46,6 +49,7 @@ interface Round {
   refused: number;
   singleReads: number;
   sagaMs: number[];
+  cpuPerOrderMs: Record<string, number>;
 }
 
 export async function checkoutRow(context: BenchContext): Promise<{ result: CheckoutResult; goals: Goal[] }> {
@@ -67,8 +71,11 @@ export async function checkoutRow(context: BenchContext): Promise<{ result: Chec
     const { inFlight } = search.get(topology)!;
     context.log(`checkout: ${topology}, ${inFlight} in flight, round ${round + 1} of ${settings.rounds}`);
     const shop = shops.get(topology)!;
+    const processes = (await context.shops.get(topology)).processGroups();
+    const before = cpuMsByGroup(processes);
     const outcome = await checkoutRound(shop, { inFlight, seconds: options.seconds, drainSeconds: options.drainSeconds });
-    return { ...outcome, sagaMs: await sagaLatencies(shop, outcome.orders, options.historySample) };
+    const cpuPerOrderMs = Object.fromEntries(Object.entries(cpuPerRequest(before, cpuMsByGroup(processes), outcome.orders.length)).map(([name, us]) => [name, us / 1000]));
+    return { ...outcome, cpuPerOrderMs, sagaMs: await sagaLatencies(shop, outcome.orders, options.historySample) };
   });
   const result: CheckoutResult = {
     buyers: options.buyers,
@@ -125,5 +132,6 @@ function summarizeRounds(rounds: Round[], search: { inFlight: number; steps: Ste
     postMs: { p50: oneDecimal(percentile(post, 50)), p99: oneDecimal(percentile(post, 99)) },
     observedMs: { p50: oneDecimal(percentile(observed, 50)), p99: oneDecimal(percentile(observed, 99)) },
     sagaMs: { samples: saga.length, p50: percentile(saga, 50), p90: percentile(saga, 90), p99: percentile(saga, 99), max: saga.at(-1) ?? Number.NaN, histogram: histogram(saga, BUCKETS_MS) },
+    cpuPerOrderMs: Object.fromEntries(Object.keys(rounds[0]?.cpuPerOrderMs ?? {}).map((name) => [name, oneDecimal(median(rounds.map((round) => round.cpuPerOrderMs[name] ?? 0)))])),
   };
 }
