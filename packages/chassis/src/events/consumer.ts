@@ -9,7 +9,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import { deadLetters, eventDuration, eventsConsumed } from '../telemetry/metrics.ts';
 import { SpanKind, contextFromTraceparent, withSpan } from '../telemetry/tracing.ts';
 import type { Delivery, Subscription } from './bus.ts';
-import { isParked, recordDeadLetter } from './dead-letters.ts';
+import { deliveryState, recordDeadLetter } from './dead-letters.ts';
 
 export interface ConsumerDefinition<DB = any> {
   /** Unique within the service; the durable consumer is `<service>.<name>`. */
@@ -74,14 +74,11 @@ export function subscriptionFor<DB>(definition: ConsumerDefinition<DB>, runtime:
         return;
       }
       const labels = { service: runtime.service, consumer, type: envelope.type };
-      const seen = await db.selectFrom('inbox').select('event_id').where('consumer', '=', consumer).where('event_id', '=', envelope.id).executeTakeFirst();
-      if (seen) {
-        eventsConsumed.inc({ ...labels, outcome: 'duplicate' });
-        return;
-      }
-      // A parked event waits for an operator's replay; a redelivered copy does not slip past it.
-      if (await isParked(db, consumer, envelope.id)) {
-        eventsConsumed.inc({ ...labels, outcome: 'parked' });
+      // A duplicate is skipped before the handler calls anyone; a parked event waits for an
+      // operator's replay, and a redelivered copy does not slip past it.
+      const state = await deliveryState(db, consumer, envelope.id);
+      if (state !== 'new') {
+        eventsConsumed.inc({ ...labels, outcome: state === 'handled' ? 'duplicate' : 'parked' });
         return;
       }
       const started = performance.now();

@@ -12,10 +12,25 @@ export interface DeadLetter {
   replayedAt: string | null;
 }
 
-/** Parks an event that could not be handled, so the consumer can move on and an operator can replay it. */
+/** Whether this consumer parked the event and no operator has replayed it yet. */
 export async function isParked(db: Kysely<any>, consumer: string, eventId: string): Promise<boolean> {
   const parked = await db.selectFrom('dead_letters').select('seq').where('consumer', '=', consumer).where('event_id', '=', eventId).where('replayed_at', 'is', null).executeTakeFirst();
   return parked !== undefined;
+}
+
+/**
+ * Where this consumer stands with an event, in one round trip: already handled (its inbox holds it),
+ * parked (a dead letter not yet replayed), or neither.
+ */
+export async function deliveryState(db: Kysely<any>, consumer: string, eventId: string): Promise<'handled' | 'parked' | 'new'> {
+  const row = await db
+    .selectNoFrom((eb) => [
+      eb.selectFrom('inbox').select('event_id').where('consumer', '=', consumer).where('event_id', '=', eventId).limit(1).as('handled'),
+      eb.selectFrom('dead_letters').select('seq').where('consumer', '=', consumer).where('event_id', '=', eventId).where('replayed_at', 'is', null).limit(1).as('parked'),
+    ])
+    .executeTakeFirstOrThrow();
+  if (row.handled !== null) return 'handled';
+  return row.parked !== null ? 'parked' : 'new';
 }
 
 /** Returns false when the event was already parked (a redelivered copy). */
