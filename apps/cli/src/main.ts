@@ -35,19 +35,29 @@ commands:
 environments live in deploy/environments.yaml (or the file AGORA_ENVIRONMENTS names)
 `;
 
-/** A service process stops with its supervisor: when the parent is gone, it shuts down too. */
-function stopWithParent(stop: () => Promise<void>): void {
+/** Calls `gone` once the process that started this one has exited; returns what stops watching. */
+function whenParentGone(gone: () => void): () => void {
   const parent = process.ppid;
   const watch = setInterval(() => {
-    if (process.ppid !== parent) void stop();
+    if (process.ppid === parent) return;
+    clearInterval(watch);
+    gone();
   }, 1_000);
   watch.unref();
+  return () => clearInterval(watch);
 }
 
+/**
+ * A service process stops with its supervisor. While it starts there is nothing to drain, so a
+ * parent gone then (a supervisor killed while its children were still starting, one stuck waiting
+ * for a broker) ends it at once; once it serves, it drains first.
+ */
 async function serveCommand(given: string[]): Promise<void> {
+  const stopWatchingStart = whenParentGone(() => process.exit(1));
   const { serve, serveGateway } = await import('./serve.ts');
   const names = given.length > 0 ? given : (process.env.AGORA_SERVICE ?? '').split(',').filter(Boolean);
   const hosted = names.length === 1 && names[0] === 'gateway' ? await serveGateway() : await serve(names);
+  stopWatchingStart();
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
@@ -59,7 +69,7 @@ async function serveCommand(given: string[]): Promise<void> {
   };
   process.on('SIGINT', () => void stop());
   process.on('SIGTERM', () => void stop());
-  stopWithParent(stop);
+  whenParentGone(() => void stop());
 }
 
 /** The delivery and operator commands run once and exit with their status; a mistake is one line, not a stack. */
