@@ -2,9 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, describe, it } from 'node:test';
-import { Type, defineApi, defineService, defineStorage, reply } from '@agora/chassis';
 import { eventually, startTestSystem, type TestSystem } from '@agora/chassis/testing';
-import { catalogApi } from '@agora/catalog/contract/api';
+import { catalogLookupStub } from '@agora/catalog/contract/lookup-stub';
 import { orderCancelled, orderCreated } from '@agora/orders/contract/events';
 import { shipmentCreated } from '@agora/shipping/contract/events';
 import { inventory } from '../service.ts';
@@ -15,27 +14,10 @@ const address = { name: 'Alice', line1: 'Main street 1', city: 'Utrecht', postal
 type Level = { productId: string; onHand: number; reserved: number; shipped: number };
 type Items = Array<{ productId: string; quantity: number }>;
 
-/** The ids of every lookup the catalog answered, in order. */
-const lookups: string[][] = [];
-/** The catalog as its contract declares the lookup, knowing one product besides the sample stock. */
-const catalogStub = defineService({
-  name: 'catalog',
-  description: 'The catalog\'s lookup over the sample products and p-new.',
-  api: defineApi('catalog', catalogApi.version, { lookupPrices: catalogApi.routes.lookupPrices }),
-  publishes: [],
-  dependsOn: [],
-  config: Type.Object({}),
-  storage: defineStorage({}),
-  create: () => ({
-    handlers: {
-      lookupPrices: async ({ body }) => {
-        lookups.push(body.ids);
-        const known = body.ids.filter((id) => id === 'p-new' || sampleStock.some(([productId]) => productId === id));
-        return reply.ok({ items: known.map((id) => ({ id, sku: id.toUpperCase(), name: id, priceCents: 100, currency: 'EUR' })) });
-      },
-    },
-  }),
-});
+/** The catalog's lookup, knowing the sample products and one more, p-new. */
+const { service: catalogStub, lookups } = catalogLookupStub(
+  Object.fromEntries(['p-new', ...sampleStock.map(([productId]) => productId)].map((id) => [id, { sku: id.toUpperCase(), name: id, priceCents: 100 }])),
+);
 
 describe('inventory', () => {
   let shop: TestSystem;

@@ -1,38 +1,18 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { Type, defineApi, defineService, defineStorage, reply, type Principal } from '@agora/chassis';
+import type { Principal } from '@agora/chassis';
 import { eventually, startTestSystem, type TestSystem } from '@agora/chassis/testing';
-import { catalogApi } from '@agora/catalog/contract/api';
+import { catalogLookupStub, type StubProduct } from '@agora/catalog/contract/lookup-stub';
 import { productChanged } from '@agora/catalog/contract/events';
 import { orders } from '../service.ts';
 
 const alice: Principal = { sub: 'u-alice', role: 'customer' };
-const priceList: Record<string, { sku: string; name: string; priceCents: number }> = {
+const priceList: Record<string, StubProduct> = {
   'p-mouse': { sku: 'MS-200', name: 'Wireless mouse', priceCents: 3900 },
   'p-cable': { sku: 'CB-600', name: 'USB-C cable', priceCents: 1200 },
 };
-/** The ids of every lookup the stub answered, in order. */
-const lookups: string[][] = [];
-
-/** The catalog as its contract declares the price lookup, over a fixed price list. */
-const catalogStub = defineService({
-  name: 'catalog',
-  description: "The catalog's price lookup over a fixed price list.",
-  api: defineApi('catalog', catalogApi.version, { lookupPrices: catalogApi.routes.lookupPrices }),
-  publishes: [],
-  dependsOn: [],
-  config: Type.Object({}),
-  storage: defineStorage({}),
-  create: () => ({
-    handlers: {
-      lookupPrices: async ({ body }) => {
-        lookups.push(body.ids);
-        const known = body.ids.filter((id) => id in priceList);
-        return reply.ok({ items: known.map((id) => ({ id, ...priceList[id]!, currency: 'EUR' })) });
-      },
-    },
-  }),
-});
+/** The catalog as its contract declares the price lookup, over that price list. */
+const { service: catalogStub, lookups } = catalogLookupStub(priceList);
 
 describe('quoting a cart', () => {
   let shop: TestSystem;
