@@ -103,23 +103,26 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
     const { servers, agora } = members();
     return new Set([...agora, ...servers]);
   };
-  const processes = (): ShopProcess[] => {
+  /** Agora's Node processes by name (npm and sh left out), and the processes of each server it started. */
+  const groups = (): Array<{ name: string; pids: number[] }> => {
     const { table, servers, agora } = members();
-    const listed: ShopProcess[] = [];
+    const named: Array<{ name: string; pids: number[] }> = [];
     for (const pid of agora) {
       const command = table.get(pid)!.command;
       const entry = command.findIndex((part) => part.endsWith('agora.ts'));
       if (entry < 0) continue;
       const verb = command[entry + 1];
       const name = verb === 'serve' ? command.slice(entry + 2).join('+') : options.topology === 'embedded' ? 'agora' : 'gateway';
-      listed.push({ name, pid, rssMb: rssMb(pid), pssMb: pssMb([pid]) });
+      named.push({ name, pids: [pid] });
     }
     for (const name of SERVER_NAMES) {
       const pids = [...servers].filter((pid) => table.get(pid)!.command[0]?.includes(name));
-      if (pids.length > 0) listed.push({ name, pid: pids[0]!, rssMb: pids.reduce((sum, pid) => sum + rssMb(pid), 0), pssMb: pssMb(pids) });
+      if (pids.length > 0) named.push({ name, pids });
     }
-    return listed;
+    return named;
   };
+  const processes = (): ShopProcess[] =>
+    groups().map(({ name, pids }) => ({ name, pid: pids[0]!, rssMb: pids.reduce((sum, pid) => sum + rssMb(pid), 0), pssMb: pssMb(pids) }));
   return {
     topology: options.topology,
     url: ready.url,
@@ -133,16 +136,7 @@ export async function startShop(options: ShopOptions): Promise<Shop> {
       return { agoraMb: pssMb(agora), serversMb: pssMb(servers) };
     },
     pids,
-    processGroups() {
-      const { table, servers } = members();
-      const groups: Record<string, number[]> = {};
-      for (const entry of processes()) if (!SERVER_NAMES.includes(entry.name)) groups[entry.name] = [entry.pid];
-      for (const name of SERVER_NAMES) {
-        const pids = [...servers].filter((pid) => table.get(pid)!.command[0]?.includes(name));
-        if (pids.length > 0) groups[name] = pids;
-      }
-      return groups;
-    },
+    processGroups: () => Object.fromEntries(groups().map(({ name, pids }) => [name, pids])),
     pinTo(cpus) {
       pin(pids(), cpus);
     },
