@@ -3,7 +3,7 @@ import type { KV, KvEntry } from '@nats-io/kv';
 import type { Logger } from '../telemetry/logger.ts';
 
 export interface BucketFollower {
-  /** Ends the loop; resolves once it has (after the connection drains), or after a second at most. */
+  /** Ends the watch; resolves once the loop has ended, so the connection can be drained after it. */
   stop(): Promise<void>;
 }
 
@@ -26,27 +26,36 @@ export async function followBucket(kv: KV, jsm: JetStreamManager, apply: (entry:
     if (entry?.operation === 'PUT') applied(entry);
   }
   let stopped = false;
+  let watching: { stop(): void } | undefined;
   const loop = async () => {
     while (!stopped) {
       try {
         const watcher = await kv.watch({ key: '>' });
+        watching = watcher;
+        // A stop that came while the watch was being set up ends it here, on a live connection.
+        if (stopped) watcher.stop();
         for await (const entry of watcher) {
-          applied(entry);
           if (stopped) break;
+          applied(entry);
         }
       } catch (error) {
         if (stopped) return;
         logger.warn({ err: error }, `${what} watch interrupted; resuming`);
+      } finally {
+        watching = undefined;
       }
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      if (!stopped) await new Promise((resolve) => setTimeout(resolve, 500));
     }
   };
   const done = loop().catch(() => undefined);
   return {
     stop: () => {
       stopped = true;
-      // A watch being set up while the connection drains may never settle: never wait on it for long.
-      return Promise.race([done, new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]);
+      watching?.stop();
+      // The caller drains the connection next. A watch still being set up must settle first: one
+      // that meets a closed connection half-made leaves its heartbeat timer running, and the process
+      // never exits. Its requests time out, so this wait is bounded; the race is only a backstop.
+      return Promise.race([done, new Promise<void>((resolve) => setTimeout(resolve, 10_000).unref())]);
     },
   };
 }

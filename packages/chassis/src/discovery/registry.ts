@@ -125,9 +125,8 @@ export class ServiceRegistry {
   async close(): Promise<void> {
     await this.deregister();
     this.#stopped = true;
-    const followers = [this.#follower?.stop(), this.routes.stop()];
-    // Draining ends both watches, which only look at their stop flag between entries.
+    // Both watches end before the drain: a watch half set up when the connection closes leaks a timer.
+    await Promise.all([this.#follower?.stop(), this.routes.stop()]);
     await this.#nc.drain().catch(() => undefined);
-    await Promise.all(followers);
   }
 }

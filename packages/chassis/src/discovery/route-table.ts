@@ -49,7 +49,7 @@ export class RouteTable {
     else await this.#kv.put(service, JSON.stringify(releases));
   }
 
-  /** Stops following; the returned promise settles once the connection it shares is drained. */
+  /** Stops following; resolves once the watch has ended, before the connection it shares is drained. */
   stop(): Promise<void> {
     return this.#follower?.stop() ?? Promise.resolve();
   }
