@@ -5,8 +5,13 @@
 // it on already, before this file itself was read: then this call changes nothing.
 import { enableCompileCache } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 // Kept in the environment, so the processes this one starts use the same cache from their first file.
 process.env.NODE_COMPILE_CACHE ??= join(import.meta.dirname, '../../../.runtime/compile-cache');
 enableCompileCache(process.env.NODE_COMPILE_CACHE);
-await import('./main.ts');
+// The bundle of main.ts when it is fresh, else the sources; `start` brings a stale bundle up to date first.
+const { buildBundleIfStale, freshBundle } = await import('./server-bundle.ts');
+if (process.argv[2] === 'start') buildBundleIfStale();
+const bundle = freshBundle();
+await import(bundle ? pathToFileURL(bundle).href : './main.ts');

@@ -68,6 +68,8 @@ export function announce(shop: RunningShop, startedAt: number): void {
       topology: shop.config.AGORA_TOPOLOGY,
       dataDir: resolve(shop.config.DATA_DIR),
       startupMs: Math.round(performance.now() - startedAt),
+      // Which code runs: the server bundle (apps/cli/dist) or the TypeScript sources.
+      code: import.meta.url.endsWith('.mjs') ? 'bundle' : 'sources',
       demoAccounts: shop.config.AGORA_SEED ? DEMO_ACCOUNTS : [],
     },
     'agora ready',
