@@ -139,7 +139,7 @@ export class ServiceRuntime {
     const logger = serviceLogger(definition.name);
     const config = loadConfig(definition.config, options.env);
     const database = await openServiceDatabase<unknown>(
-      { service: definition.name, dataDir: options.dataDir, databaseUrl: options.databaseUrl, poolSize: options.poolSize, logger },
+      { service: definition.name, dataDir: options.dataDir, databaseUrl: options.databaseUrl, poolSize: options.poolSize, logger, moreSetup: true },
       definition.storage.migrations,
     );
     options.onStartupStep?.('migrations done');
@@ -183,6 +183,8 @@ export class ServiceRuntime {
     registerRoutes(app, definition.name, chassisApi, runtime.#chassisHandlers(), routes);
     await app.ready();
     if (options.seed && parts.seed) await parts.seed();
+    // Before any request or event: every commit from here on is synced (see syncEveryCommit).
+    await database.setupDone();
     return runtime;
   }
 

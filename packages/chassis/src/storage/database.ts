@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kysely, sql, type Dialect, type Transaction } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { Logger } from '../telemetry/logger.ts';
-import { nodeSqliteDialect } from './node-sqlite-dialect.ts';
+import { nodeSqliteDialect, syncEveryCommit } from './node-sqlite-dialect.ts';
 import { chassisMigrations } from './chassis-migrations.ts';
 import type { MigrationContext, ServiceMigration, SqlDialectName } from './migration.ts';
 import { isMysqlRetriable, isPostgresRetriable } from './sql-errors.ts';
@@ -23,6 +23,11 @@ export interface StorageOptions {
   /** Connections to that database at most, per process. */
   poolSize?: number;
   logger?: Pick<Logger, 'warn'>;
+  /**
+   * The caller writes more set-up (sample data) after the migrations and calls `setupDone()`
+   * itself; otherwise the set-up ends with the migrations.
+   */
+  moreSetup?: boolean;
 }
 
 export interface ServiceDatabase<DB> {
@@ -37,6 +42,11 @@ export interface ServiceDatabase<DB> {
   transaction<T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
+  /**
+   * Ends the set-up: from here on every commit reaches the disk before it returns, and what the
+   * set-up wrote is on disk now. A no-op on a database server, whose commits always are.
+   */
+  setupDone(): Promise<void>;
 }
 
 /** A server database's driver, loaded on demand: the embedded topology never pays for pg or mysql2. */
@@ -82,13 +92,16 @@ export async function openServiceDatabase<DB>(
   mkdirSync(options.dataDir, { recursive: true });
   const db = new Kysely<DB>({ dialect: nodeSqliteDialect(join(options.dataDir, `${options.service}.db`)) });
   await migrate(db as Kysely<any>, 'sqlite', all);
-  return {
+  const database: ServiceDatabase<DB> = {
     db,
     dialect: 'sqlite',
     transaction: (work) => db.transaction().execute(work),
     ping: () => ping(db),
     close: () => db.destroy(),
+    setupDone: () => syncEveryCommit(db as Kysely<any>),
   };
+  if (!options.moreSetup) await database.setupDone();
+  return database;
 }
 
 /** The dialect a database URL names, by its scheme. */
@@ -124,6 +137,7 @@ async function openServer<DB>(options: StorageOptions, url: string, migrations: 
     },
     ping: () => ping(db),
     close: () => db.destroy(),
+    setupDone: () => Promise.resolve(),
   };
 }
 
