@@ -33,6 +33,7 @@ const api = defineApi('widgets', '1.0.0', {
   purge: { method: 'DELETE', path: '/api/v1/widgets', access: 'admin', summary: 'purge', response: { 204: Type.Null() } },
   broken: { method: 'GET', path: '/internal/v1/broken', access: 'internal', summary: 'fails', response: { 200: Type.Object({}) } },
   refuse: { method: 'GET', path: '/internal/v1/refuse', access: 'internal', summary: 'a business refusal', response: { 200: Type.Object({}) } },
+  busy: { method: 'GET', path: '/internal/v1/busy', access: 'internal', summary: 'a dependency is down', response: { 200: Type.Object({}) } },
   old: {
     method: 'GET',
     path: '/api/v0/widgets/:id',
@@ -62,6 +63,9 @@ const handlers: Handlers<typeof api> = {
   },
   refuse: async () => {
     throw problems.conflict('already there', { headers: { 'retry-after': '3' } });
+  },
+  busy: async () => {
+    throw problems.unavailable('no live instance of gadgets');
   },
   old: async () => reply.ok({ n: 1 }),
 };
@@ -153,6 +157,21 @@ describe('in-process dispatch answers as the service over HTTP does', () => {
     assert.doesNotMatch(JSON.stringify(crashed.body), /fire/);
     const refused = await same({ route: route('refuse') }, 409);
     assert.equal(refused.headers['retry-after'], '3');
+  });
+
+  it('logs a crash as an error with its stack, and a 503 (a dependency down, a breaker open) as a warning naming why, without one', async () => {
+    await same({ route: route('broken') }, 500);
+    await same({ route: route('busy') }, 503);
+    const lines = recentLogs({ service: 'widgets', limit: 20 }).filter((line) => ['/internal/v1/broken', '/internal/v1/busy'].includes(line.fields.url as string));
+    assert.deepEqual(
+      lines.slice(-4).map((line) => [line.level, line.msg, line.fields.url, 'err' in line.fields, line.fields.detail]),
+      [
+        ['error', 'request failed', '/internal/v1/broken', true, undefined],
+        ['error', 'request failed', '/internal/v1/broken', true, undefined],
+        ['warn', 'unavailable', '/internal/v1/busy', false, 'no live instance of gadgets'],
+        ['warn', 'unavailable', '/internal/v1/busy', false, 'no live instance of gadgets'],
+      ],
+    );
   });
 
   it('sends a deprecated route\'s Deprecation, Sunset and a Link to this resource in the successor version', async () => {

@@ -85,12 +85,16 @@ export function clientErrorHandler(error: Error & { code?: string }, socket: Dup
 }
 
 /**
- * A server error is logged with its stack, which never reaches the client; an injected fault, the
- * operator's own doing, as a warning without one. Client errors are the access log's business.
+ * A server error is logged with its stack, which never reaches the client. An injected fault, the
+ * operator's own doing, is a warning without one, and so is a 503: a dependency with no live
+ * instance, an open breaker or a full bulkhead is a state of the system (its metrics and alerts
+ * count it), not a fault in this code, and its stack would be the same lines every time.
+ * Client errors are the access log's business.
  */
 export function logServerError(logger: Logger, error: unknown, problem: AppError, fields: { method: string; url: string }): void {
   if (problem.status < 500) return;
   if (error instanceof InjectedFault) logger.warn(fields, 'injected fault');
+  else if (problem.status === 503) logger.warn({ ...fields, detail: problem.message }, 'unavailable');
   else logger.error({ err: error, ...fields }, 'request failed');
 }
 
