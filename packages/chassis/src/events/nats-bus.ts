@@ -143,7 +143,9 @@ export class NatsEventBus implements EventBus {
       for await (const message of messages) {
         const envelope = message.json<EventEnvelope>();
         if (!wanted || wanted.has(envelope.type)) envelopes.push(envelope);
-        if (message.info.pending === 0) break;
+        // Up to the last event stored when the read began: the consumer's pending count alone can stay
+        // above zero for good on nats-server 2.9 when the stream grows while it is set up.
+        if (message.info.pending === 0 || message.info.streamSequence >= state.last_seq) break;
       }
     } finally {
       messages.stop();
