@@ -12,6 +12,5 @@ process.env.NODE_COMPILE_CACHE ??= join(import.meta.dirname, '../../../.runtime/
 enableCompileCache(process.env.NODE_COMPILE_CACHE);
 // The bundle of main.ts when it is fresh, else the sources; `start` brings a stale bundle up to date first.
 const { buildBundleIfStale, freshBundle } = await import('./server-bundle.ts');
-if (process.argv[2] === 'start') buildBundleIfStale();
-const bundle = freshBundle();
+const bundle = process.argv[2] === 'start' ? buildBundleIfStale() : freshBundle();
 await import(bundle ? pathToFileURL(bundle).href : './main.ts');

@@ -9,7 +9,8 @@
 import { readdirSync, renameSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { build } from 'rolldown';
-import { BUNDLE_DIR, CHECKOUT, MANIFEST, readManifest, type BundleManifest } from './server-bundle.ts';
+import { CHECKOUT } from './checkout-root.ts';
+import { BUNDLE_DIR, MANIFEST, readManifest, type BundleManifest } from './server-bundle.ts';
 
 /** Stands for everything under node_modules: npm rewrites it on every install. */
 const INSTALLED = join('node_modules', '.package-lock.json');

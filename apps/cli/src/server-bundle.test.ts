@@ -35,9 +35,9 @@ describe('the server bundle', () => {
   });
 
   it('builds from this checkout and serves the shop, its console and its API docs as the sources do', async () => {
-    buildBundleIfStale({});
-    const entry = freshBundle({});
+    const entry = buildBundleIfStale({});
     assert.ok(entry, 'a fresh bundle after the build');
+    assert.equal(freshBundle({}), entry);
     const manifest = readManifest()!;
     for (const source of ['apps/cli/src/main.ts', 'apps/gateway/src/gateway.ts', 'services/orders/service.ts', 'packages/chassis/src/index.ts', 'topology.ts']) {
       assert.ok(manifest.inputs.includes(source), `built from ${source}`);

@@ -14,8 +14,8 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { CHECKOUT } from './checkout-root.ts';
 
-export const CHECKOUT = join(import.meta.dirname, '..', '..', '..');
 /** At the depth of src/, so paths the bundled code takes from `import.meta` lead where they did. */
 export const BUNDLE_DIR = join(CHECKOUT, 'apps', 'cli', 'dist');
 export const MANIFEST = join(BUNDLE_DIR, 'manifest.json');
@@ -52,15 +52,18 @@ export function freshBundle(env: NodeJS.ProcessEnv = process.env, checkout = CHE
 }
 
 /**
- * Builds the bundle when it is stale and the bundler is installed (a checkout with its dev
- * dependencies; an image holds only what runs, and runs the sources). A failed build is reported
- * and the sources run: a start never fails for want of a bundle. Talks on stderr: stdout is the
- * shop's JSON log.
+ * The bundle's entry file for `agora start`: built first when it is stale and the bundler is
+ * installed (a checkout with its dev dependencies; an image holds only what runs, and runs the
+ * sources). A failed build is reported and the sources run (undefined): a start never fails for
+ * want of a bundle. Talks on stderr: stdout is the shop's JSON log.
  */
-export function buildBundleIfStale(env: NodeJS.ProcessEnv = process.env): void {
-  if (env.AGORA_BUNDLE === 'off' || freshBundle(env)) return;
-  if (statSync(join(CHECKOUT, 'node_modules', 'rolldown'), { throwIfNoEntry: false }) === undefined) return;
+export function buildBundleIfStale(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const fresh = freshBundle(env);
+  if (fresh || env.AGORA_BUNDLE === 'off') return fresh;
+  if (statSync(join(CHECKOUT, 'node_modules', 'rolldown'), { throwIfNoEntry: false }) === undefined) return undefined;
   process.stderr.write('agora: bundling the server (once per change of its sources)\n');
   const result = spawnSync(process.execPath, [join(import.meta.dirname, 'build-server-bundle.ts')], { cwd: CHECKOUT, stdio: ['ignore', process.stderr, 'inherit'] });
-  if (result.status !== 0) process.stderr.write('agora: the bundle could not be built; running the sources\n');
+  if (result.status === 0) return freshBundle(env);
+  process.stderr.write('agora: the bundle could not be built; running the sources\n');
+  return undefined;
 }
