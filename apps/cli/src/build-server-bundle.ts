@@ -23,7 +23,19 @@ const output = await build({
   external: [/^node:/],
   logLevel: 'warn',
   write: false,
-  output: { format: 'esm', entryFileNames: 'main-[hash].mjs', chunkFileNames: '[name]-[hash].mjs', sourcemap: true },
+  output: {
+    format: 'esm',
+    entryFileNames: 'main-[hash].mjs',
+    chunkFileNames: '[name]-[hash].mjs',
+    sourcemap: true,
+    // V8 keeps every module's source text for as long as the process runs, at two bytes a character
+    // once one character is outside Latin-1 (one licence comment was enough). Without whitespace and
+    // comments, in ASCII, that is ~4 MB of heap less in every process; names stay as they were
+    // (no mangling or compression), so stack traces and `Function#name` read as in the sources.
+    charset: 'ascii',
+    comments: false,
+    minify: { compress: false, mangle: false, codegen: { removeWhitespace: true } },
+  },
 });
 
 mkdirSync(BUNDLE_DIR, { recursive: true });
