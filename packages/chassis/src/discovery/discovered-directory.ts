@@ -5,6 +5,7 @@ import type { Transport, TransportRequest, TransportResponse } from '../calls/tr
 import { problems } from '../contract/problems.ts';
 import type { ServiceRegistry } from './registry.ts';
 import { pickRelease, type Release, type RouteWeights } from './route-weights.ts';
+import { ordinalOrder } from '../ordinal-order.ts';
 
 /** How long an instance that refused a connection is left out before it is tried again. */
 const EJECTION_MS = 5_000;
@@ -103,7 +104,7 @@ export class DiscoveredDirectory implements ServiceDirectory {
     return this.#registry
       .instances(service)
       .map((instance) => ({ url: instance.url, version: instance.version }))
-      .sort((a, b) => a.url.localeCompare(b.url));
+      .sort((a, b) => ordinalOrder(a.url, b.url));
   }
 
   /**

@@ -4,6 +4,7 @@ import type { EventEnvelope } from '../contract/events.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import type { ConsumerBacklog, EventBus, Subscription, SubscriptionHandle } from './bus.ts';
 import { ConsumerLoop, SUBJECT_PREFIX } from './nats-consumer.ts';
+import { ordinalOrder } from '../ordinal-order.ts';
 
 /** JetStream's "stream name already in use with a different configuration": update it instead. */
 const STREAM_EXISTS = 10058;
@@ -128,7 +129,7 @@ export class NatsEventBus implements EventBus {
       if (!info.config.durable_name) continue;
       backlog.push({ consumer: info.config.description || info.name, waiting: info.num_pending + info.num_ack_pending });
     }
-    return backlog.sort((a, b) => a.consumer.localeCompare(b.consumer));
+    return backlog.sort((a, b) => ordinalOrder(a.consumer, b.consumer));
   }
 
   /** Stored events, oldest first (inspection and tests), read with an ephemeral ordered consumer. */

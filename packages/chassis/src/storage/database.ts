@@ -8,6 +8,7 @@ import { nodeSqliteDialect, syncEveryCommit } from './node-sqlite-dialect.ts';
 import { chassisMigrations } from './chassis-migrations.ts';
 import type { MigrationContext, ServiceMigration, SqlDialectName } from './migration.ts';
 import { isMysqlRetriable, isPostgresRetriable } from './sql-errors.ts';
+import { ordinalOrder } from '../ordinal-order.ts';
 
 export type { MigrationContext, ServiceMigration, SqlDialectName };
 
@@ -157,7 +158,7 @@ async function migrate(db: Kysely<any>, dialect: SqlDialectName, migrations: Rec
   };
   // The chassis' migrations and the service's are two sequences merged by name: a chassis migration
   // added later sorts before service migrations a database already ran, and must still run then.
-  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest();
+  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true, nameComparator: ordinalOrder }).migrateToLatest();
   if (error) {
     const failed = results?.find((result) => result.status === 'Error')?.migrationName;
     throw new Error(`migration ${failed ?? '?'} failed: ${(error as Error).message}`, { cause: error });
