@@ -1,11 +1,14 @@
 // The load generator: autocannon in a process of its own (pinned apart from the servers), driven
 // over IPC by the harness. It measures its own CPU use, and every response's latency at microsecond
 // resolution (autocannon's own histogram keeps whole milliseconds, too coarse for in-process calls).
+// A fixed rate is paced evenly by paced-load.ts instead, which autocannon cannot do.
 import { createHistogram } from 'node:perf_hooks';
 import autocannon from 'autocannon';
 import type { LoadResult, LoadSpec } from './load.ts';
+import { runPaced } from './paced-load.ts';
 
 async function run(spec: LoadSpec): Promise<LoadResult> {
+  if (spec.overallRate) return runPaced({ ...spec, overallRate: spec.overallRate });
   const latencies = createHistogram();
   let ok = 0;
   const cpuBefore = process.cpuUsage();
@@ -19,7 +22,6 @@ async function run(spec: LoadSpec): Promise<LoadResult> {
         body: spec.body,
         connections: spec.connections,
         duration: spec.seconds,
-        ...(spec.overallRate ? { overallRate: spec.overallRate } : {}),
       },
       (error, finished) => (error ? reject(error) : resolve(finished)),
     );

@@ -11,7 +11,10 @@ export interface LoadSpec {
   body?: string;
   connections: number;
   seconds: number;
-  /** Requests per second across all connections (a fixed rate); unset: as fast as answers come. */
+  /**
+   * Requests per second across all connections, evenly spaced whatever the answers do (an open
+   * loop, paced-load.ts); unset: each connection sends its next request when the last is answered.
+   */
   overallRate?: number;
 }
 
