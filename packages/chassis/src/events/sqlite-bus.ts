@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { EventEnvelope } from '../contract/events.ts';
+import { syncFolder, WalSync } from '../storage/wal-sync.ts';
 import type { ConsumerBacklog, EventBus, Subscription, SubscriptionHandle } from './bus.ts';
 
 const MAX_BACKOFF_MS = 30_000;
@@ -36,11 +37,14 @@ export class SqliteEventBus implements EventBus {
   readonly engine = 'sqlite';
   readonly #db: DatabaseSync;
   /**
-   * Consumer positions are written on a connection that does not sync: a position lost to an OS
-   * crash only means events delivered again, which every consumer's inbox already turns into no-ops.
-   * They reach the disk with the next synced commit of a publish (one write-ahead log) or a checkpoint.
+   * Consumer positions are written without waiting for a flush: a position lost to an OS crash only
+   * means events delivered again, which every consumer's inbox already turns into no-ops. They reach
+   * the disk with the next flush after a publish (one write-ahead log) or a checkpoint.
    */
   readonly #positions: DatabaseSync;
+  /** Publishes commit unsynced (synchronous=NORMAL) and return once a flush of the log has them (see WalSync). */
+  readonly #sync: WalSync;
+  readonly #folderSynced: Promise<void>;
   readonly #options: SqliteBusOptions;
   /** Idle consumers and the event types they wait for: a publish wakes only those it concerns. */
   readonly #waiters = new Map<() => void, ReadonlySet<string>>();
@@ -51,7 +55,7 @@ export class SqliteEventBus implements EventBus {
     mkdirSync(dirname(options.path), { recursive: true });
     this.#db = new DatabaseSync(options.path);
     this.#db.exec(`
-      PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;
+      PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;
       CREATE TABLE IF NOT EXISTS messages (seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, type TEXT NOT NULL, envelope TEXT NOT NULL, stored_at TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS messages_type_seq ON messages (type, seq);
       CREATE TABLE IF NOT EXISTS consumers (name TEXT PRIMARY KEY, position INTEGER NOT NULL, types TEXT);
@@ -62,6 +66,10 @@ export class SqliteEventBus implements EventBus {
     this.#positions = new DatabaseSync(options.path);
     // NORMAL, not OFF: commits skip the sync, but a checkpoint this connection runs still syncs (no corruption).
     this.#positions.exec('PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000;');
+    this.#sync = new WalSync(options.path, 'event-bus');
+    // The stream file and its log must be found after an OS crash before any publish counts as stored.
+    this.#folderSynced = syncFolder(dirname(options.path));
+    this.#folderSynced.catch(() => {});
   }
 
   async publish(envelopes: EventEnvelope[]): Promise<void> {
@@ -75,6 +83,9 @@ export class SqliteEventBus implements EventBus {
       this.#db.exec('ROLLBACK');
       throw error;
     }
+    // Stored means on disk: the relay marks its outbox rows published only after this returns.
+    await this.#folderSynced;
+    await this.#sync.sync();
     const published = new Set(envelopes.map((envelope) => envelope.type));
     for (const [wake, types] of [...this.#waiters]) if ([...published].some((type) => types.has(type))) wake();
   }

@@ -183,7 +183,7 @@ export class ServiceRuntime {
     registerRoutes(app, definition.name, chassisApi, runtime.#chassisHandlers(), routes);
     await app.ready();
     if (options.seed && parts.seed) await parts.seed();
-    // Before any request or event: every commit from here on is synced (see syncEveryCommit).
+    // Before any request or event: every commit from here on is on disk before it returns (see NodeSqliteDialect).
     await database.setupDone();
     return runtime;
   }

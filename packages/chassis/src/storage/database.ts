@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kysely, sql, type Dialect, type Transaction } from 'kysely';
 import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
 import type { Logger } from '../telemetry/logger.ts';
-import { nodeSqliteDialect, syncEveryCommit } from './node-sqlite-dialect.ts';
+import { nodeSqliteDialect } from './node-sqlite-dialect.ts';
 import { chassisMigrations } from './chassis-migrations.ts';
 import type { MigrationContext, ServiceMigration, SqlDialectName } from './migration.ts';
 import { isMysqlRetriable, isPostgresRetriable } from './sql-errors.ts';
@@ -91,7 +91,8 @@ export async function openServiceDatabase<DB>(
   const all = { ...chassisMigrations, ...migrations };
   if (options.databaseUrl) return openServer<DB>(options, options.databaseUrl, all);
   mkdirSync(options.dataDir, { recursive: true });
-  const db = new Kysely<DB>({ dialect: nodeSqliteDialect(join(options.dataDir, `${options.service}.db`)) });
+  const dialect = nodeSqliteDialect(join(options.dataDir, `${options.service}.db`));
+  const db = new Kysely<DB>({ dialect });
   await migrate(db as Kysely<any>, 'sqlite', all);
   const database: ServiceDatabase<DB> = {
     db,
@@ -99,7 +100,7 @@ export async function openServiceDatabase<DB>(
     transaction: (work) => db.transaction().execute(work),
     ping: () => ping(db),
     close: () => db.destroy(),
-    setupDone: () => syncEveryCommit(db as Kysely<any>),
+    setupDone: () => dialect.syncEveryCommit(db as Kysely<any>, options.service),
   };
   if (!options.moreSetup) await database.setupDone();
   return database;

@@ -1,5 +1,19 @@
+import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
-import { SqliteDialect, sql, type Kysely, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import {
+  SqliteDialect,
+  sql,
+  type AbortableOperationOptions,
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Driver,
+  type Kysely,
+  type QueryCompiler,
+  type SqliteDatabase,
+  type SqliteStatement,
+  type TransactionSettings,
+} from 'kysely';
+import { syncFolder, WalSync } from './wal-sync.ts';
 
 /** node:sqlite does not bind booleans or undefined; SQLite stores them as 1/0 and NULL anyway. */
 function bindable(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
@@ -22,6 +36,10 @@ class NodeSqliteDatabase implements SqliteDatabase {
   readonly #statements = new Map<string, SqliteStatement>();
   constructor(db: DatabaseSync) {
     this.#db = db;
+  }
+  /** Inside a transaction (BEGIN … COMMIT): a statement run now commits nothing yet. */
+  get inTransaction(): boolean {
+    return this.#db.isTransaction;
   }
   close(): void {
     this.#statements.clear();
@@ -46,33 +64,122 @@ class NodeSqliteDatabase implements SqliteDatabase {
   }
 }
 
-/**
- * One SQLite file per service. WAL lets readers proceed during writes; busy_timeout covers the rare
- * writer overlap between the relay and a handler.
- *
- * A database opens with synchronous=NORMAL for its set-up: migrations and sample data are a hundred
- * or so small commits on a first start, and syncing each was about 0.1 s of it. A process crash
- * loses none of them either way (WAL); an OS crash or power loss could lose the last few, which the
- * next start simply writes again. `syncEveryCommit` ends the set-up, before the service takes a
- * request or an event.
- */
-export function nodeSqliteDialect(path: string): SqliteDialect {
-  return new SqliteDialect({
-    database: () => {
-      const db = new DatabaseSync(path);
-      db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
-      return Promise.resolve(new NodeSqliteDatabase(db));
-    },
-  });
+/** What the driver needs to know to make commits durable; `sync` is set once the set-up is done. */
+interface Durability {
+  database?: NodeSqliteDatabase;
+  sync?: WalSync;
 }
 
 /**
- * synchronous=FULL from here on: every commit is synced before it returns, so an acknowledged order
- * survives an OS crash or power loss as well as a process crash, and the order of commits across
- * files (service database, then bus) holds on disk. The checkpoint puts what the set-up wrote on
- * disk first, so no later commit (in this file or the bus's) can outlive it.
+ * Kysely's SQLite driver, with one addition: a statement that ends in a commit (a transaction's
+ * COMMIT, or a write outside a transaction) returns only once the commit is on disk. Kysely hands
+ * the one connection to one query or transaction at a time, so nothing else reads this database
+ * before the flush is done: what any caller sees is durable.
  */
-export async function syncEveryCommit(db: Kysely<any>): Promise<void> {
-  await sql`PRAGMA synchronous = FULL`.execute(db);
-  await sql`PRAGMA wal_checkpoint(FULL)`.execute(db);
+class DurableSqliteDriver implements Driver {
+  readonly #inner: Driver;
+  readonly #durability: Durability;
+  #connection: DatabaseConnection | undefined;
+
+  constructor(inner: Driver, durability: Durability) {
+    this.#inner = inner;
+    this.#durability = durability;
+  }
+
+  init(options?: AbortableOperationOptions): Promise<void> {
+    return this.#inner.init(options);
+  }
+
+  async acquireConnection(options?: AbortableOperationOptions): Promise<DatabaseConnection> {
+    const connection = await this.#inner.acquireConnection(options);
+    this.#connection ??= {
+      executeQuery: async <R>(query: CompiledQuery, queryOptions?: AbortableOperationOptions) => {
+        const result = await connection.executeQuery<R>(query, queryOptions);
+        await this.#afterStatement(query.sql);
+        return result;
+      },
+      streamQuery: <R>(query: CompiledQuery, chunkSize: number, queryOptions?: AbortableOperationOptions) => connection.streamQuery<R>(query, chunkSize, queryOptions),
+    };
+    return this.#connection;
+  }
+
+  async #afterStatement(text: string): Promise<void> {
+    const { database, sync } = this.#durability;
+    if (!sync || !database || database.inTransaction || /^\s*(select|rollback)\b/i.test(text)) return;
+    await sync.sync();
+  }
+
+  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
+    return this.#inner.beginTransaction(connection, settings);
+  }
+  commitTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.#inner.commitTransaction(connection);
+  }
+  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
+    return this.#inner.rollbackTransaction(connection);
+  }
+  savepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler['compileQuery']): Promise<void> {
+    return this.#inner.savepoint!(connection, name, compileQuery);
+  }
+  rollbackToSavepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler['compileQuery']): Promise<void> {
+    return this.#inner.rollbackToSavepoint!(connection, name, compileQuery);
+  }
+  releaseSavepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler['compileQuery']): Promise<void> {
+    return this.#inner.releaseSavepoint!(connection, name, compileQuery);
+  }
+  releaseConnection(connection: DatabaseConnection, options?: AbortableOperationOptions): Promise<void> {
+    return this.#inner.releaseConnection(connection, options);
+  }
+  destroy(options?: AbortableOperationOptions): Promise<void> {
+    return this.#inner.destroy(options);
+  }
+}
+
+/**
+ * One SQLite file per service, in WAL mode (readers proceed during writes; busy_timeout covers the
+ * rare writer overlap between the relay and a handler) with synchronous=NORMAL: a commit is appended
+ * to the log without a flush. What makes it durable is the driver above, once `syncEveryCommit` has
+ * ended the set-up: each commit waits for a flush of the log made off the event loop (WalSync).
+ *
+ * During the set-up, commits are not flushed one by one: migrations and sample data are a hundred or
+ * so small commits on a first start, and flushing each was about 0.1 s of it. A process crash loses
+ * none of them either way (WAL); an OS crash or power loss could lose the last few, which the next
+ * start simply writes again.
+ */
+export class NodeSqliteDialect extends SqliteDialect {
+  readonly #path: string;
+  readonly #durability: Durability;
+
+  constructor(path: string) {
+    const durability: Durability = {};
+    super({
+      database: () => {
+        const db = new DatabaseSync(path);
+        db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
+        durability.database = new NodeSqliteDatabase(db);
+        return Promise.resolve(durability.database);
+      },
+    });
+    this.#path = path;
+    this.#durability = durability;
+  }
+
+  override createDriver(): Driver {
+    return new DurableSqliteDriver(super.createDriver(), this.#durability);
+  }
+
+  /**
+   * Ends the set-up: a checkpoint puts everything written so far in the database file, synced (so no
+   * later commit, in this file or the bus's, can outlive it), the folder is synced so the files are
+   * found after an OS crash, and from here on every commit returns only once it is on disk.
+   */
+  async syncEveryCommit(db: Kysely<any>, service: string): Promise<void> {
+    await sql`PRAGMA wal_checkpoint(FULL)`.execute(db);
+    await syncFolder(dirname(this.#path));
+    this.#durability.sync = new WalSync(this.#path, service);
+  }
+}
+
+export function nodeSqliteDialect(path: string): NodeSqliteDialect {
+  return new NodeSqliteDialect(path);
 }

@@ -114,6 +114,18 @@ export const sagaDuration = new Histogram({
   registers: [registry],
 });
 
+/**
+ * Flushes of an embedded (SQLite) database's write-ahead log (storage/wal-sync.ts): each one makes
+ * every commit before it durable, so its count against the commits shows how many share a flush.
+ */
+export const walSyncSeconds = new Histogram({
+  name: 'agora_storage_wal_sync_duration_seconds',
+  help: 'Time to put an embedded database\'s write-ahead log on disk, per flush',
+  labelNames: ['service'] as const,
+  buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1],
+  registers: [registry],
+});
+
 export const sharedStateFallbacks = new Counter({
   name: 'agora_shared_state_fallbacks_total',
   help: 'Operations served from local state because Redis was unavailable (rate limits, cache)',
