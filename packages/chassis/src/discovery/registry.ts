@@ -5,6 +5,7 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Logger } from '../telemetry/logger.ts';
 import { followBucket, type BucketFollower } from './follow-bucket.ts';
 import { RouteTable } from './route-table.ts';
+import { NATS_CLIENT_OPTIONS } from '../nats-client-options.ts';
 
 const BUCKET = 'agora-services';
 
@@ -57,7 +58,7 @@ export class ServiceRegistry {
 
   static async connect(options: RegistryOptions): Promise<ServiceRegistry> {
     const full = { heartbeatMs: 1_000, ...options };
-    const nc = await connect({ servers: full.natsUrl, name: 'agora-registry', maxReconnectAttempts: -1, reconnectTimeWait: 250 });
+    const nc = await connect({ ...NATS_CLIENT_OPTIONS, servers: full.natsUrl, name: 'agora-registry', reconnectTimeWait: 250 });
     const kv = await new Kvm(nc).create(BUCKET, { history: 1, ttl: full.heartbeatMs * 30 });
     const registry = new ServiceRegistry(nc, kv, await RouteTable.open(nc, full.logger), full);
     void registry.#followConnection();

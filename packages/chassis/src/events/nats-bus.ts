@@ -5,6 +5,7 @@ import type { Logger } from '../telemetry/logger.ts';
 import type { ConsumerBacklog, EventBus, Subscription, SubscriptionHandle } from './bus.ts';
 import { ConsumerLoop, SUBJECT_PREFIX } from './nats-consumer.ts';
 import { ordinalOrder } from '../ordinal-order.ts';
+import { NATS_CLIENT_OPTIONS } from '../nats-client-options.ts';
 
 /** JetStream's "stream name already in use with a different configuration": update it instead. */
 const STREAM_EXISTS = 10058;
@@ -57,7 +58,7 @@ export class NatsEventBus implements EventBus {
 
   /** Connects (reconnecting forever afterwards) and creates or updates the stream. */
   static async connect(options: NatsBusOptions): Promise<NatsEventBus> {
-    const nc = await connect({ servers: options.url.split(','), name: options.name ?? 'agora-events', maxReconnectAttempts: -1, reconnectTimeWait: 500 });
+    const nc = await connect({ ...NATS_CLIENT_OPTIONS, servers: options.url.split(','), name: options.name ?? 'agora-events', reconnectTimeWait: 500 });
     try {
       const bus = new NatsEventBus(nc, await jetstreamManager(nc), options);
       await bus.#ensureStream();
