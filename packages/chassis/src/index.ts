@@ -37,6 +37,7 @@ export { flowCounters, type FlowCounters } from './telemetry/flow-counters.ts';
 export { servedRequests, isOperationalRoute, type ServedRequests } from './telemetry/served-requests.ts';
 export { defineService, defineStorage, type StorageDefinition, type ServiceDefinition, type ServiceParts, type Worker } from './service/define-service.ts';
 export type { ServiceContext, Tx, Principal } from './service/context.ts';
+export type { TransactionOptions } from './storage/database.ts';
 export { ServiceRuntime, type RuntimeOptions } from './service/runtime.ts';
 export { startEmbedded, LocalDirectory, type EmbeddedSystem, type EmbeddedOptions } from './service/embedded.ts';
 export { parseRouteWeights, pickRelease, type RouteWeights } from './discovery/route-weights.ts';

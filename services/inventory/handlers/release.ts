@@ -3,7 +3,7 @@ import type { ReservationResult } from '../contract/api.ts';
 import { inventoryReleased } from '../contract/events.ts';
 import { toResult, type InventoryDb, type Saga } from '../storage/inventory-db.ts';
 import { findReservation, linesOf, transition } from '../storage/reservation-store.ts';
-import { moveAll } from '../storage/stock-moves.ts';
+import { moveAll, STOCK_TRANSACTION } from '../storage/stock-moves.ts';
 
 /**
  * Gives an order's stock back (compensation; idempotent). Reserved stock returns to on_hand; shipped
@@ -26,5 +26,5 @@ export async function release(ctx: ServiceContext<InventoryDb>, orderId: string,
     await moveAll(tx.db, lines, row.status, 'on_hand', now);
     tx.publish(inventoryReleased, orderId, { orderId, items: lines, saga });
     return { orderId, status: 'released', reason: row.reason };
-  });
+  }, STOCK_TRANSACTION);
 }

@@ -2,7 +2,7 @@ import { insertOrIgnore, sql, type ServiceContext, type Static } from '@agora/ch
 import type { ReservationResult } from '../contract/api.ts';
 import { inventoryRejected, inventoryReserved } from '../contract/events.ts';
 import { toResult, type InventoryDb, type ReservationRow, type Saga } from '../storage/inventory-db.ts';
-import { mergeLines, moveStock, type Line } from '../storage/stock-moves.ts';
+import { mergeLines, moveStock, STOCK_TRANSACTION, type Line } from '../storage/stock-moves.ts';
 
 type Result = Static<typeof ReservationResult>;
 
@@ -45,5 +45,5 @@ export async function reserve(ctx: ServiceContext<InventoryDb>, orderId: string,
     await tx.db.insertInto('reservation_lines').values(lines.map((line) => ({ order_id: orderId, product_id: line.productId, quantity: line.quantity }))).execute();
     tx.publish(inventoryReserved, orderId, { orderId, items: lines, saga });
     return { orderId, status: 'reserved', reason: null };
-  });
+  }, STOCK_TRANSACTION);
 }

@@ -4,6 +4,7 @@ import { check } from '../contract/schema-check.ts';
 import type { EnvelopeOf, EventData, EventDefinition, EventEnvelope } from '../contract/events.ts';
 import { AppError } from '../contract/problems.ts';
 import type { ServiceContext, Tx } from '../service/context.ts';
+import type { TransactionOptions } from '../storage/database.ts';
 import { insertOrIgnore } from '../storage/upsert.ts';
 import type { Logger } from '../telemetry/logger.ts';
 import { deadLetters, eventDuration, eventsConsumed } from '../telemetry/metrics.ts';
@@ -152,7 +153,7 @@ export async function runOnce<DB>(definition: ConsumerDefinition<DB>, context: S
   };
   const scoped: ServiceContext<DB, any> = {
     ...context,
-    transaction: async <T>(work: (tx: Tx<DB>) => Promise<T>) => {
+    transaction: async <T>(work: (tx: Tx<DB>) => Promise<T>, options?: TransactionOptions) => {
       let markedHere = false;
       const result = await context.transaction(async (tx) => {
         if (!recorded) {
@@ -160,7 +161,7 @@ export async function runOnce<DB>(definition: ConsumerDefinition<DB>, context: S
           markedHere = true;
         }
         return work(tx);
-      });
+      }, options);
       // Only a committed transaction holds the inbox row; a rolled-back one leaves it to the next.
       if (markedHere) recorded = true;
       return result;

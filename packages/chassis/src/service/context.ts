@@ -3,6 +3,7 @@ import type { ApiContract, CallInput, SuccessBody } from '../contract/api.ts';
 import type { EventData, EventDefinition } from '../contract/events.ts';
 import type { CallOptions, RouteOf } from '../calls/client.ts';
 import type { Logger } from '../telemetry/logger.ts';
+import type { TransactionOptions } from '../storage/database.ts';
 
 /** The authenticated caller, as established by the gateway. */
 export interface Principal {
@@ -22,7 +23,7 @@ export interface ServiceContext<DB = unknown, Config = unknown> {
   db: Kysely<DB>;
   config: Config;
   logger: Logger;
-  transaction<T>(work: (tx: Tx<DB>) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Tx<DB>) => Promise<T>, options?: TransactionOptions): Promise<T>;
   call<Api extends ApiContract, K extends keyof Api['routes'] & string>(
     api: Api,
     operation: K,

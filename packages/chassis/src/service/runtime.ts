@@ -23,6 +23,7 @@ import { flowCounters } from '../telemetry/flow-counters.ts';
 import { deadLetters, registry } from '../telemetry/metrics.ts';
 import { recentSpans } from '../telemetry/tracing.ts';
 import type { ServiceContext, Tx } from './context.ts';
+import type { TransactionOptions } from '../storage/database.ts';
 import type { ServiceDefinition, ServiceParts, Worker } from './define-service.ts';
 import { contractReport, insightHandlers } from './insight-handlers.ts';
 
@@ -151,7 +152,7 @@ export class ServiceRuntime {
       db,
       config,
       logger,
-      transaction: async <T>(work: (tx: Tx<any>) => Promise<T>): Promise<T> => {
+      transaction: async <T>(work: (tx: Tx<any>) => Promise<T>, transactionOptions?: TransactionOptions): Promise<T> => {
         let outgoing: EventEnvelope[] = [];
         const result = await database.transaction(async (trx) => {
           // A re-run transaction (serialization failure) starts with no events of the failed attempt.
@@ -159,7 +160,7 @@ export class ServiceRuntime {
           const value = await work({ db: trx, publish: (event, subject, data) => outgoing.push(envelopeFor(definition.name, event, subject, data)) });
           await appendToOutbox(trx, outgoing);
           return value;
-        });
+        }, transactionOptions);
         if (outgoing.length > 0) relay.wake();
         return result;
       },

@@ -31,16 +31,27 @@ export interface StorageOptions {
   moreSetup?: boolean;
 }
 
+export interface TransactionOptions {
+  /**
+   * SERIALIZABLE unless said otherwise. READ COMMITTED is for a transaction whose writes re-check
+   * their own condition (`UPDATE stock … WHERE on_hand >= 2`, a conditional status change, an insert
+   * that ignores a duplicate key) on rows that many transactions update at once: PostgreSQL and MySQL
+   * then make the later writer wait for the row and re-check, where SERIALIZABLE fails it ("could not
+   * serialize access") and the whole transaction runs again. SQLite has one writer and ignores it.
+   */
+  isolation?: 'serializable' | 'read committed';
+}
+
 export interface ServiceDatabase<DB> {
   db: Kysely<DB>;
   dialect: SqlDialectName;
   /**
    * Runs `work` in a serializable transaction on every dialect: SQLite has one writer at a time;
-   * PostgreSQL and MySQL run SERIALIZABLE and re-run the work when the server reports a
-   * serialization failure, deadlock or lock wait timeout, so handlers written against one behave
-   * the same on the others.
+   * PostgreSQL and MySQL run SERIALIZABLE (or the isolation asked for) and re-run the work when the
+   * server reports a serialization failure, deadlock or lock wait timeout, so handlers written
+   * against one behave the same on the others.
    */
-  transaction<T>(work: (trx: Transaction<DB>) => Promise<T>): Promise<T>;
+  transaction<T>(work: (trx: Transaction<DB>) => Promise<T>, options?: TransactionOptions): Promise<T>;
   ping(): Promise<void>;
   close(): Promise<void>;
   /**
@@ -126,10 +137,10 @@ async function openServer<DB>(options: StorageOptions, url: string, migrations: 
   return {
     db,
     dialect: server.name,
-    transaction: async (work) => {
+    transaction: async (work, transactionOptions) => {
       for (let attempt = 1; ; attempt++) {
         try {
-          return await db.transaction().setIsolationLevel('serializable').execute(work);
+          return await db.transaction().setIsolationLevel(transactionOptions?.isolation ?? 'serializable').execute(work);
         } catch (error) {
           if (attempt >= SERVER_ATTEMPTS || !server.isRetriable(error)) throw error;
           // Jittered, growing pause so the transactions that collided do not collide again.
