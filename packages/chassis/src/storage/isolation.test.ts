@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { createTestDatabases, testDatabaseServersFromEnv, type TestDatabases } from '../testing/test-databases.ts';
 import { keyText } from './column-types.ts';
 import { openServiceDatabase, type ServiceDatabase, type ServiceMigration, type TransactionOptions } from './database.ts';
@@ -36,7 +36,7 @@ const targets = [
  * Returns how many times the second one's work ran (a serialization failure runs it again).
  */
 async function secondWriterRuns(database: ServiceDatabase<ProbeDb>, options?: TransactionOptions): Promise<number> {
-  const take = (trx: Parameters<Parameters<ServiceDatabase<ProbeDb>['transaction']>[0]>[0]) =>
+  const take = (trx: Transaction<ProbeDb>) =>
     trx.updateTable('counters').set((eb) => ({ value: eb('value', '-', 1) })).where('id', '=', 'stock').where('value', '>=', 1).execute();
   let holding!: () => void;
   const held = new Promise<void>((resolve) => (holding = resolve));

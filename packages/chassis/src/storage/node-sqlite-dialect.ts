@@ -2,16 +2,16 @@ import { dirname } from 'node:path';
 import { DatabaseSync, type SQLInputValue } from 'node:sqlite';
 import {
   SqliteDialect,
+  SqliteDriver,
   sql,
   type AbortableOperationOptions,
   type CompiledQuery,
   type DatabaseConnection,
   type Driver,
   type Kysely,
-  type QueryCompiler,
   type SqliteDatabase,
+  type SqliteDialectConfig,
   type SqliteStatement,
-  type TransactionSettings,
 } from 'kysely';
 import { syncFolder, WalSync } from './wal-sync.ts';
 
@@ -76,29 +76,25 @@ interface Durability {
  * the one connection to one query or transaction at a time, so nothing else reads this database
  * before the flush is done: what any caller sees is durable.
  */
-class DurableSqliteDriver implements Driver {
-  readonly #inner: Driver;
+class DurableSqliteDriver extends SqliteDriver {
   readonly #durability: Durability;
   #connection: DatabaseConnection | undefined;
 
-  constructor(inner: Driver, durability: Durability) {
-    this.#inner = inner;
+  constructor(config: SqliteDialectConfig, durability: Durability) {
+    super(config);
     this.#durability = durability;
   }
 
-  init(options?: AbortableOperationOptions): Promise<void> {
-    return this.#inner.init(options);
-  }
-
-  async acquireConnection(options?: AbortableOperationOptions): Promise<DatabaseConnection> {
-    const connection = await this.#inner.acquireConnection(options);
+  // Transactions (BEGIN, COMMIT, savepoints) run their statements on the connection handed out here.
+  override async acquireConnection(): Promise<DatabaseConnection> {
+    const connection = await super.acquireConnection();
     this.#connection ??= {
-      executeQuery: async <R>(query: CompiledQuery, queryOptions?: AbortableOperationOptions) => {
-        const result = await connection.executeQuery<R>(query, queryOptions);
+      executeQuery: async <R>(query: CompiledQuery, options?: AbortableOperationOptions) => {
+        const result = await connection.executeQuery<R>(query, options);
         await this.#afterStatement(query.sql);
         return result;
       },
-      streamQuery: <R>(query: CompiledQuery, chunkSize: number, queryOptions?: AbortableOperationOptions) => connection.streamQuery<R>(query, chunkSize, queryOptions),
+      streamQuery: <R>(query: CompiledQuery, chunkSize: number, options?: AbortableOperationOptions) => connection.streamQuery<R>(query, chunkSize, options),
     };
     return this.#connection;
   }
@@ -107,31 +103,6 @@ class DurableSqliteDriver implements Driver {
     const { database, sync } = this.#durability;
     if (!sync || !database || database.inTransaction || /^\s*(select|rollback)\b/i.test(text)) return;
     await sync.sync();
-  }
-
-  beginTransaction(connection: DatabaseConnection, settings: TransactionSettings): Promise<void> {
-    return this.#inner.beginTransaction(connection, settings);
-  }
-  commitTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.#inner.commitTransaction(connection);
-  }
-  rollbackTransaction(connection: DatabaseConnection): Promise<void> {
-    return this.#inner.rollbackTransaction(connection);
-  }
-  savepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler['compileQuery']): Promise<void> {
-    return this.#inner.savepoint!(connection, name, compileQuery);
-  }
-  rollbackToSavepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler['compileQuery']): Promise<void> {
-    return this.#inner.rollbackToSavepoint!(connection, name, compileQuery);
-  }
-  releaseSavepoint(connection: DatabaseConnection, name: string, compileQuery: QueryCompiler['compileQuery']): Promise<void> {
-    return this.#inner.releaseSavepoint!(connection, name, compileQuery);
-  }
-  releaseConnection(connection: DatabaseConnection, options?: AbortableOperationOptions): Promise<void> {
-    return this.#inner.releaseConnection(connection, options);
-  }
-  destroy(options?: AbortableOperationOptions): Promise<void> {
-    return this.#inner.destroy(options);
   }
 }
 
@@ -148,24 +119,25 @@ class DurableSqliteDriver implements Driver {
  */
 export class NodeSqliteDialect extends SqliteDialect {
   readonly #path: string;
-  readonly #durability: Durability;
+  readonly #config: SqliteDialectConfig;
+  readonly #durability: Durability = {};
 
   constructor(path: string) {
-    const durability: Durability = {};
-    super({
+    const config: SqliteDialectConfig = {
       database: () => {
         const db = new DatabaseSync(path);
         db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000; PRAGMA foreign_keys = ON;');
-        durability.database = new NodeSqliteDatabase(db);
-        return Promise.resolve(durability.database);
+        this.#durability.database = new NodeSqliteDatabase(db);
+        return Promise.resolve(this.#durability.database);
       },
-    });
+    };
+    super(config);
     this.#path = path;
-    this.#durability = durability;
+    this.#config = config;
   }
 
   override createDriver(): Driver {
-    return new DurableSqliteDriver(super.createDriver(), this.#durability);
+    return new DurableSqliteDriver(this.#config, this.#durability);
   }
 
   /**
